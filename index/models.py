@@ -1,0 +1,203 @@
+"""Plain data models shared by the index, the CLI and the bot.
+
+Every model is a frozen dataclass: cheap to build, safe to share between
+threads, and trivially turned into JSON with :func:`dataclasses.asdict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` into an article's original text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a passage or a quote comes from, as shown to a user."""
+
+    id: str
+    title: str
+    url: str | None = None
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as read from the seeds folder, before cleaning."""
+
+    id: str
+    title: str
+    text: str
+    path: str
+    content_hash: str
+    url: str | None = None
+    outlet: str | None = None
+
+    @property
+    def source(self) -> SourceRef:
+        return SourceRef(id=self.id, title=self.title, url=self.url, outlet=self.outlet)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file in the seeds folder that could not be indexed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article: its span in the original text and its text."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A sentence-aware chunk of one article.
+
+    ``start``/``end`` are offsets into the article's original text; ``text`` is
+    the cleaned text of the sentences it covers (boilerplate lines between them
+    removed). ``sentences`` are the spans of the sentences it holds, in order.
+    """
+
+    id: int
+    article_id: str
+    position: int
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...] = field(default=())
+    sentence_ranges: tuple[tuple[int, int], ...] = field(default=())
+    """Where each sentence lies in ``text`` (``text[a:b]``), same order as ``sentences``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """An indexed article as the index remembers it (no text)."""
+
+    id: str
+    title: str
+    path: str
+    content_hash: str
+    url: str | None = None
+    outlet: str | None = None
+    passages: int = 0
+    quotes: int = 0
+
+    @property
+    def source(self) -> SourceRef:
+        return SourceRef(id=self.id, title=self.title, url=self.url, outlet=self.outlet)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuote:
+    """A quote as stored in the index, with where it comes from."""
+
+    id: int
+    article_id: str
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    said_to: str | None = None
+    reported_by: str | None = None
+    parent: int | None = None
+    in_headline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    """One answer passage: its text, the sentence that answers, its sources."""
+
+    text: str
+    highlight: str
+    score: float
+    sources: tuple[SourceRef, ...]
+    passage_ids: tuple[int, ...] = ()
+
+    @property
+    def source(self) -> SourceRef:
+        return self.sources[0]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The outcome of a question: ``answered`` is false when nothing is relevant."""
+
+    question: str
+    answered: bool
+    passages: tuple[PassageHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMatch:
+    """One answer to "who said …": a quote, every wording of it, its speaker."""
+
+    speaker: str | None
+    quote: str
+    said_to: str | None
+    score: float
+    sources: tuple[SourceRef, ...]
+    wordings: tuple[str, ...] = ()
+    reported_by: str | None = None
+    """For reported speech inside another quote: who tells it."""
+
+
+@dataclass(frozen=True, slots=True)
+class WhoSaidResult:
+    """The outcome of a who-said query; ``matches`` is empty when nothing matches."""
+
+    query: str
+    matches: tuple[QuoteMatch, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What ``/sources`` lists for one indexed article."""
+
+    source: SourceRef
+    path: str
+    passages: int
+    quotes: int
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusInfo:
+    """What ``/sources`` shows: the articles and how the index was built."""
+
+    articles: tuple[ArticleInfo, ...]
+    built_at: str
+    model: str
+    passages: int
+    quotes: int
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build or reindex did, for the CLI and for ``/reindex``."""
+
+    articles: int
+    passages: int
+    quotes: int
+    seconds: float
+    skipped: tuple[SkippedFile, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    reused_articles: int = 0
