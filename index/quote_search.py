@@ -64,11 +64,15 @@ class QuoteSearcher:
         }
         self._unseen_idf = math.log(1.0 + (count + 0.5) / 0.5)
 
-    def search(self, query: str, k: int = 3) -> WhoSaidResult:
+    def search(
+        self, query: str, k: int = 3, vector: npt.NDArray[np.float32] | None = None
+    ) -> WhoSaidResult:
+        """Quotes matching ``query``; ``vector`` is its embedding when already computed."""
         quotes = self.snapshot.quotes
         if not quotes:
             return WhoSaidResult(query=query, matches=())
-        vector = self.embedder.encode_queries([query])[0]
+        if vector is None:
+            vector = self.embedder.encode_queries([query])[0]
         scores = self._scores(query, vector)
         order = np.argsort(-scores)
         best = float(scores[order[0]])

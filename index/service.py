@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.articles import load_corpus
+from index.batching import QueryBatcher
 from index.builder import build_snapshot
 from index.embedding import Embedder, load_embedder
 from index.errors import IndexMismatch, IndexUnavailable, ReindexInProgress
@@ -67,6 +68,7 @@ class CorpusService:
         self._live: _Live | None = None
         self._reindex_lock = threading.Lock()
         self._embedder_lock = threading.Lock()
+        self._batcher: QueryBatcher | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -76,6 +78,22 @@ class CorpusService:
             if self._embedder is None:
                 self._embedder = self._embedder_factory(self.settings.embedding_model)
             return self._embedder
+
+    @property
+    def batcher(self) -> QueryBatcher:
+        """Encodes questions from concurrent callers together (see ``index.batching``)."""
+        embedder = self.embedder
+        with self._embedder_lock:
+            if self._batcher is None:
+                self._batcher = QueryBatcher(embedder)
+            return self._batcher
+
+    def close(self) -> None:
+        """Stop the batching worker thread (the service can still be used afterwards)."""
+        with self._embedder_lock:
+            batcher, self._batcher = self._batcher, None
+        if batcher is not None:
+            batcher.close()
 
     def load(self) -> IndexSnapshot:
         """Load the index on disk; raise ``IndexUnavailable`` (or a subclass) if unusable."""
@@ -129,7 +147,9 @@ class CorpusService:
 
     def ask(self, question: str, k: int = 3) -> SearchResult:
         text = normalise_query(question, self.settings.max_question_chars)
-        return self._require().searcher.search(text, max(1, min(k, 10)))
+        live = self._require()
+        vector = self.batcher.encode(text)
+        return live.searcher.search_vector(text, vector, max(1, min(k, 10)))
 
     def ask_many(self, questions: list[str], k: int = 3) -> list[SearchResult]:
         """Answer several (already validated) questions in one encoder batch."""
@@ -138,7 +158,9 @@ class CorpusService:
 
     def who_said(self, quote: str, k: int = 3) -> WhoSaidResult:
         text = normalise_query(quote, self.settings.max_question_chars, what="quote")
-        return self._require().quotes.search(text, max(1, min(k, 10)))
+        live = self._require()
+        vector = self.batcher.encode(text)
+        return live.quotes.search(text, max(1, min(k, 10)), vector=vector)
 
     def quote_suggestions(self, prefix: str, limit: int = 25) -> list[str]:
         live = self._live

@@ -1,0 +1,116 @@
+"""Build and ask speed, each next to the bare model doing the same work.
+
+``python -m bench.speed [--articles N]`` prints, in one run:
+
+* build: seconds and passages/s for a full build of a synthetic corpus, next to
+  the bare model's ``encode`` throughput on the very same passage texts;
+* ask: warm latency p50/p95 of ``CorpusService.ask`` on the seed articles, next
+  to the bare cost of ``model.encode([q])`` plus a FAISS search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.corpus import write_corpus
+from index.articles import load_corpus
+from index.builder import build_snapshot
+from index.embedding import SentenceTransformerEmbedder
+from index.evaluation import load_retrieval_cases
+from index.service import CorpusService
+from index.settings import IndexSettings
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def bench_build(embedder: SentenceTransformerEmbedder, articles: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus_dir = Path(tmp) / "corpus"
+        write_corpus(corpus_dir, articles)
+        corpus = load_corpus(corpus_dir)
+        # warm the model once so neither side pays first-call costs
+        embedder.encode_queries(["warm up"])
+        started = time.perf_counter()
+        snapshot, _ = build_snapshot(corpus, embedder)
+        build_seconds = time.perf_counter() - started
+        texts = [p.text for p in snapshot.passages]
+        started = time.perf_counter()
+        embedder.model.encode(texts, batch_size=32, show_progress_bar=False)
+        bare_seconds = time.perf_counter() - started
+    n = len(texts)
+    return {
+        "articles": articles,
+        "passages": n,
+        "build_seconds": build_seconds,
+        "build_passages_per_s": n / build_seconds,
+        "bare_seconds": bare_seconds,
+        "bare_passages_per_s": n / bare_seconds,
+        "ratio": (n / build_seconds) / (n / bare_seconds),
+    }
+
+
+def bench_ask(embedder: SentenceTransformerEmbedder, rounds: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = IndexSettings(seeds_dir=SEEDS, index_dir=Path(tmp) / "index")
+        service = CorpusService(settings, embedder=embedder)
+        service.open()
+        questions = [case.question for case in load_retrieval_cases()]
+        for question in questions[:5]:
+            service.ask(question)
+        ours: list[float] = []
+        bare: list[float] = []
+        faiss_index = service.snapshot.faiss_index
+        for _ in range(rounds):
+            for question in questions:
+                started = time.perf_counter()
+                service.ask(question)
+                ours.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                vector = embedder.model.encode(
+                    [question], normalize_embeddings=True, show_progress_bar=False
+                )
+                faiss_index.search(np.asarray(vector, dtype=np.float32), 24)
+                bare.append(time.perf_counter() - started)
+    return {
+        "questions": len(ours),
+        "ask_p50_ms": 1000 * statistics.median(ours),
+        "ask_p95_ms": 1000 * _percentile(ours, 95),
+        "bare_p50_ms": 1000 * statistics.median(bare),
+        "bare_p95_ms": 1000 * _percentile(bare, 95),
+        "p50_ratio": statistics.median(ours) / statistics.median(bare),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=300, help="synthetic articles to build")
+    parser.add_argument("--rounds", type=int, default=5, help="passes over the question set")
+    args = parser.parse_args()
+    embedder = SentenceTransformerEmbedder()
+    build = bench_build(embedder, args.articles)
+    print(
+        f"build: {build['passages']:.0f} passages from {build['articles']:.0f} articles in "
+        f"{build['build_seconds']:.2f}s = {build['build_passages_per_s']:.1f} passages/s; "
+        f"bare encode {build['bare_seconds']:.2f}s = {build['bare_passages_per_s']:.1f} "
+        f"passages/s; ratio {build['ratio']:.2f} (target >= 0.85)"
+    )
+    ask = bench_ask(embedder, args.rounds)
+    print(
+        f"ask (warm, {ask['questions']:.0f} questions): p50 {ask['ask_p50_ms']:.1f} ms, "
+        f"p95 {ask['ask_p95_ms']:.1f} ms; bare encode+search p50 {ask['bare_p50_ms']:.1f} ms, "
+        f"p95 {ask['bare_p95_ms']:.1f} ms; p50 ratio {ask['p50_ratio']:.2f} (target <= 1.3)"
+    )
+
+
+if __name__ == "__main__":
+    main()
