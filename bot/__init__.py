@@ -1,0 +1,1 @@
+"""The Discord layer: slash commands and channel questions over the ``index`` service."""

@@ -1,0 +1,207 @@
+"""The Discord client: dependencies in, cogs loaded and commands synced in ``setup_hook``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from tenacity import AsyncRetrying
+
+from bot.cooldown import UserCooldown
+from bot.embeds import card_to_embed
+from bot.endpoints import Endpoints, route_client, use_routed_webhooks
+from bot.errors import CooldownError, describe_error, unwrap
+from bot.questions import validate_question
+from bot.rendering import Card, render_answer
+from bot.replies import NO_MENTIONS, send_private
+from bot.retry import send_retrying
+from bot.settings import BotSettings
+from index.protocols import AnswerService
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+async def run_in_pool(pool: Executor, function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in ``pool``, with the caller's context variables (like ``to_thread``)."""
+    loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()
+    return await loop.run_in_executor(pool, functools.partial(context.run, function, *args))
+
+
+class AnswerTree(app_commands.CommandTree["NewsBot"]):
+    """The command tree, with the one central error handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[NewsBot], error: app_commands.AppCommandError, /
+    ) -> None:
+        report = describe_error(error)
+        name = interaction.command.qualified_name if interaction.command else "?"
+        if report.log_traceback:
+            original = unwrap(error)
+            log.error(
+                "/%s failed (guild %s, user %s)",
+                name,
+                interaction.guild_id,
+                interaction.user.id,
+                exc_info=(type(original), original, original.__traceback__),
+            )
+        else:
+            log.info("/%s refused for user %s: %s", name, interaction.user.id, report.message)
+        if interaction.type is discord.InteractionType.autocomplete:
+            return
+        await send_private(interaction, report.message, self.client.send_policy())
+
+
+class NewsBot(commands.Bot):
+    """Answers questions about the news articles behind ``service``.
+
+    Every dependency is a constructor argument: the settings, the answer service,
+    and optionally the endpoints (a Discord-compatible server), the cooldown, the
+    retry policy for replies, and ``discord.Client`` options.
+    Blocking service calls run in a thread pool (``worker_threads``); a reindex runs
+    in a thread of its own, so questions keep being answered meanwhile.
+    """
+
+    COGS = (
+        "bot.cogs.ask",
+        "bot.cogs.who_said",
+        "bot.cogs.sources",
+        "bot.cogs.reindex",
+        "bot.cogs.channel_questions",
+    )
+
+    def __init__(
+        self,
+        settings: BotSettings,
+        service: AnswerService,
+        *,
+        endpoints: Endpoints | None = None,
+        cooldown: UserCooldown | None = None,
+        send_policy: Callable[[], AsyncRetrying] = send_retrying,
+        **client_options: Any,
+    ) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=AnswerTree,
+            max_messages=200,
+            chunk_guilds_at_startup=False,
+            **client_options,
+        )
+        self.settings = settings
+        self.service = service
+        self.endpoints = endpoints or Endpoints(
+            api_base=settings.custom_api_base, gateway_url=settings.custom_gateway_url
+        )
+        if self.endpoints.custom:
+            route_client(self, self.endpoints)
+        self.cooldown = cooldown or UserCooldown(
+            settings.cooldown_questions, settings.cooldown_seconds
+        )
+        self.send_policy = send_policy
+        self.answer_pool = ThreadPoolExecutor(
+            max_workers=settings.worker_threads, thread_name_prefix="answer"
+        )
+        self.reindex_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex")
+        self.reindex_running = False
+        self.synced: list[app_commands.AppCommand] = []
+
+    # -- startup ------------------------------------------------------------------
+
+    async def login(self, token: str) -> None:
+        if self.endpoints.custom:
+            use_routed_webhooks(self.endpoints)
+        await super().login(token)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        if self.endpoints.custom:
+            use_routed_webhooks(self.endpoints)
+        await super().connect(reconnect=reconnect)
+
+    async def setup_hook(self) -> None:
+        """Load one cog per feature, then sync the commands (idempotent: login may be retried)."""
+        for extension in self.COGS:
+            if extension not in self.extensions:
+                await self.load_extension(extension)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Sync to ``GUILD_IDS`` (instant) or globally (may take a while to show).
+
+        A guild the bot cannot sync to (not invited, or without the ``applications.commands``
+        scope) is logged and skipped; server errors propagate (startup retries them).
+        """
+        if not self.settings.guild_ids:
+            self.synced = await self.tree.sync()
+            log.info("synced %d global commands (may take a while to show)", len(self.synced))
+            return
+        for guild_id in self.settings.guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            try:
+                self.synced = await self.tree.sync(guild=guild)
+            except discord.DiscordServerError:
+                raise
+            except discord.HTTPException as error:
+                log.error(
+                    "could not sync commands to guild %s (is the bot invited there with the "
+                    "applications.commands scope?): %s",
+                    guild_id,
+                    error,
+                )
+                continue
+            log.info("synced %d commands to guild %s", len(self.synced), guild_id)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info(
+            "connected as %s (id %s) to %d guild(s)",
+            user,
+            user.id if user else "?",
+            len(self.guilds),
+        )
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: plain messages are handled by the channel-questions cog."""
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            self.answer_pool.shutdown(wait=False, cancel_futures=True)
+            self.reindex_pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- helpers for the cogs -----------------------------------------------------
+
+    async def run_blocking(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a blocking service call in the answer pool, off the event loop."""
+        return await run_in_pool(self.answer_pool, function, *args)
+
+    def check_question(self, user_id: int, text: str | None, what: str = "question") -> str:
+        """Validate ``text`` and count it against the user's cooldown (raises when refused)."""
+        question = validate_question(text, self.settings.max_question_chars, what)
+        retry_after = self.cooldown.hit(user_id)
+        if retry_after is not None:
+            raise CooldownError(retry_after)
+        return question
+
+    async def answer_card(self, question: str) -> Card:
+        result = await self.run_blocking(self.service.ask, question, self.settings.top_k)
+        return render_answer(result)
+
+    async def answer_embed(self, question: str) -> discord.Embed:
+        return card_to_embed(await self.answer_card(question))

@@ -1,0 +1,95 @@
+"""``/reindex`` (moderators): reread the seeds folder and swap the new index in."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import run_in_pool
+from bot.embeds import card_to_embed
+from bot.errors import NotModeratorError, ReindexBusyError, describe_error
+from bot.permissions import interaction_is_moderator
+from bot.progress import ThrottledProgress
+from bot.rendering import Card, Tone, progress_text, render_report
+from bot.replies import defer, edit_original
+from index.errors import ReindexInProgress
+from index.models import BuildReport
+
+if TYPE_CHECKING:
+    from bot.client import NewsBot
+
+log = logging.getLogger(__name__)
+
+
+class Reindex(commands.Cog):
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Checked on every call: ``default_permissions`` below is only Discord's hint."""
+        if not interaction_is_moderator(interaction, self.bot.settings.moderator_role_ids):
+            raise NotModeratorError()
+        return True
+
+    @app_commands.command(name="reindex")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def reindex(self, interaction: discord.Interaction[NewsBot]) -> None:
+        """Reread the articles folder and rebuild the index (moderators only)."""
+        bot = self.bot
+        if bot.reindex_running or bot.service.reindexing:
+            raise ReindexBusyError()
+        bot.reindex_running = True  # set on the event loop: no await between check and set
+        try:
+            await defer(interaction)
+            await self._run(interaction)
+        finally:
+            bot.reindex_running = False
+
+    async def _run(self, interaction: discord.Interaction[NewsBot]) -> None:
+        bot = self.bot
+        policy = bot.send_policy()
+        await edit_original(interaction, content=progress_text("reading the articles", 0.0))
+        loop = asyncio.get_running_loop()
+        progress = ThrottledProgress(
+            loop,
+            lambda text: edit_original(interaction, content=text, retrying=policy),
+            bot.settings.progress_interval_seconds,
+        )
+        log.info("reindex requested by user %s", interaction.user.id)
+        try:
+            report: BuildReport = await run_in_pool(
+                bot.reindex_pool, bot.service.reindex, progress.callback
+            )
+        except ReindexInProgress:
+            await progress.close()
+            await edit_original(interaction, content=ReindexBusyError().message, retrying=policy)
+            return
+        except Exception as error:
+            await progress.close()
+            failure = describe_error(error)
+            log.error("reindex failed", exc_info=error)
+            card = Card(title="Reindex failed", description=failure.message, tone=Tone.ERROR)
+            await edit_original(interaction, content="", embed=card_to_embed(card), retrying=policy)
+            return
+        await progress.close()
+        log.info(
+            "reindex done: +%d -%d ~%d articles, %d skipped, %.1fs",
+            len(report.added),
+            len(report.removed),
+            len(report.changed),
+            len(report.skipped),
+            report.seconds,
+        )
+        await edit_original(
+            interaction, content="", embed=card_to_embed(render_report(report)), retrying=policy
+        )
+
+
+async def setup(bot: NewsBot) -> None:
+    await bot.add_cog(Reindex(bot))

@@ -1,0 +1,121 @@
+"""Terminal mode: the bot's commands on stdin/stdout, rendered as text.
+
+``/ask …``, ``/who-said …``, ``/sources``, ``/reindex``, ``/help``, ``/quit``; a line
+without a slash is a question. Reads line by line (piped input and EOF work) and
+renders with the same pure builders as the Discord embeds (``PLAIN`` markup).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+from bot.errors import describe_error
+from bot.questions import validate_question
+from bot.rendering import (
+    PLAIN,
+    card_to_text,
+    help_lines,
+    render_answer,
+    render_report,
+    render_sources,
+    render_who_said,
+)
+from bot.settings import BotSettings
+from index.protocols import AnswerService
+
+log = logging.getLogger(__name__)
+
+COMMAND_ALIASES = {
+    "ask": "ask",
+    "q": "ask",
+    "who-said": "who-said",
+    "whosaid": "who-said",
+    "who_said": "who-said",
+    "sources": "sources",
+    "reindex": "reindex",
+    "help": "help",
+    "quit": "quit",
+    "exit": "quit",
+}
+
+
+class Console:
+    """Runs the commands against ``service``; one line in, one rendered answer out."""
+
+    def __init__(
+        self, service: AnswerService, settings: BotSettings, out: TextIO, err: TextIO
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.out = out
+        self.err = err
+
+    def run(self, lines: Iterable[str], prompt: Callable[[], None] | None = None) -> int:
+        """Handle every line until ``/quit`` or the end of input; return the exit status."""
+        if prompt:
+            prompt()
+        for raw in lines:
+            if not self.handle(raw.rstrip("\r\n")):
+                break
+            if prompt:
+                prompt()
+        return 0
+
+    def handle(self, line: str) -> bool:
+        """Handle one line; ``False`` means quit."""
+        line = line.strip()
+        if not line:
+            return True
+        if not line.startswith("/"):
+            command, argument = "ask", line
+        else:
+            name, _, argument = line[1:].partition(" ")
+            command = COMMAND_ALIASES.get(name.lower(), "")
+        try:
+            return self._dispatch(command, argument.strip(), line)
+        except Exception as error:
+            report = describe_error(error)
+            if report.log_traceback:
+                log.error("%s failed", line[:60], exc_info=error)
+            self._print(f"! {report.message}")
+            return True
+
+    def _dispatch(self, command: str, argument: str, line: str) -> bool:
+        max_chars = self.settings.max_question_chars
+        if command == "ask":
+            question = validate_question(argument, max_chars)
+            result = self.service.ask(question, self.settings.top_k)
+            self._print(card_to_text(render_answer(result, PLAIN)))
+        elif command == "who-said":
+            quote = validate_question(argument, max_chars, what="quote")
+            self._print(card_to_text(render_who_said(self.service.who_said(quote, 3), PLAIN)))
+        elif command == "sources":
+            self._print(card_to_text(render_sources(self.service.info(), PLAIN)))
+        elif command == "reindex":
+            report = self.service.reindex(self._progress())
+            self._print(card_to_text(render_report(report, PLAIN)))
+        elif command == "help":
+            self._print("\n".join(help_lines(console=True)))
+        elif command == "quit":
+            return False
+        else:
+            name = line.split(maxsplit=1)[0]
+            self._print(f"! Unknown command {name!r}; /help lists the commands.")
+        return True
+
+    def _progress(self) -> Callable[[str, float], None]:
+        last: list[tuple[str, int]] = []
+
+        def show(stage: str, fraction: float) -> None:
+            step = (stage, int(fraction * 10))
+            if not last or last[-1] != step:
+                last.append(step)
+                print(f"[{fraction:4.0%}] {stage}", file=self.err, flush=True)
+
+        return show
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+        print(file=self.out, flush=True)

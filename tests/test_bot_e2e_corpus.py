@@ -1,0 +1,113 @@
+"""End to end with the real retrieval core (``index.service.CorpusService``) behind the bot."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.client import NewsBot
+from bot.settings import BotSettings
+from index.embedding import HashingEmbedder
+from index.service import CorpusService
+from tests.bot_support.discord_harness import (
+    BotFakeDiscord,
+    bot_settings,
+    discord_sandbox,
+    fast_send_policy,
+    running,
+)
+
+pytestmark = pytest.mark.e2e
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+QUESTION = "who refused to kick whom?"
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
+    async with discord_sandbox(monkeypatch) as server:
+        yield server
+
+
+@pytest.fixture
+def opened() -> Iterator[list[CorpusService]]:
+    """Services a test opened; their worker threads are stopped at teardown."""
+    services: list[CorpusService] = []
+    yield services
+    for service in services:
+        service.close()
+
+
+def corpus_bot(fake: BotFakeDiscord, settings: BotSettings, service: CorpusService) -> NewsBot:
+    return NewsBot(settings, service, send_policy=fast_send_policy, guild_ready_timeout=0.05)
+
+
+async def test_corpus_service_behind_the_bot_and_a_reindex(
+    fake: BotFakeDiscord, tmp_path: Path, opened: list[CorpusService]
+) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    settings = bot_settings(fake, tmp_path, seeds_dir=seeds)
+    service = CorpusService(settings, embedder=HashingEmbedder())
+    opened.append(service)
+    service.open()
+    async with running(corpus_bot(fake, settings, service), fake):
+        asked = await fake.send_slash_command("ask", {"question": QUESTION})
+        answer = (await asked.wait_response_message()).embeds[0]
+        sources = await fake.send_slash_command("sources")
+        listing = (await sources.wait_response_message()).embeds[0]
+
+        (seeds / "003_new.txt").write_text(
+            "Cruise trained for a year.\n\nTom Cruise trained for a year before the jump. "
+            "He made the jump six times on the first day of filming.\n"
+        )
+        (seeds / "004_empty.txt").write_text("   \n")
+        reindex = await fake.send_slash_command("reindex", user=fake.admin_user)
+        await fake.wait_until(
+            lambda: reindex.original is not None and bool(reindex.original.embeds),
+            timeout=30,
+            what="the reindex report",
+        )
+        after = await fake.send_slash_command("sources")
+        listing_after = (await after.wait_response_message()).embeds[0]
+
+    assert "refused" in answer["description"] and "**" in answer["description"]
+    assert any(
+        f"`{stem}`" in answer["description"]
+        for stem in ("000_c0f8695bc582e640", "001_03ff597da4ffc749", "002_371d6967d823f2f5")
+    )
+    assert listing["title"] == "3 indexed articles"
+    assert "test-hashing" in {f["name"]: f["value"] for f in listing["fields"]}["Index built"]
+    assert reindex.original is not None
+    report = reindex.original.embeds[0]
+    fields = {f["name"]: f["value"] for f in report["fields"]}
+    assert report["title"] == "Reindex complete"
+    assert fields["Added (1)"] == "`003_new`"
+    assert fields["Skipped (1)"] == "`004_empty.txt`: empty file"
+    assert "3 unchanged" in report["description"]
+    assert listing_after["title"] == "4 indexed articles"
+
+
+@pytest.mark.model
+async def test_real_model_answers_who_refused_to_kick_whom(
+    fake: BotFakeDiscord, tmp_path: Path, opened: list[CorpusService]
+) -> None:
+    settings = bot_settings(fake, tmp_path, seeds_dir=SEEDS)
+    service = CorpusService(settings)
+    opened.append(service)
+    service.open()
+    async with running(corpus_bot(fake, settings, service), fake):
+        asked = await fake.send_slash_command("ask", {"question": QUESTION})
+        message = await asked.wait_response_message(timeout=30)
+        nothing = await fake.send_slash_command(
+            "ask", {"question": "what is the capital of Australia?"}
+        )
+        no_answer = await nothing.wait_response_message(timeout=30)
+    description = message.embeds[0]["description"]
+    bold = description.split("**")[1]
+    assert "Tom Cruise" in bold or "Cruise" in bold
+    assert "refused" in bold or "wouldn't" in bold
+    assert "I couldn't find that in the articles" in no_answer.embeds[0]["description"]
