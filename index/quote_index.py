@@ -3,9 +3,49 @@
 from __future__ import annotations
 
 from index.cleaning import CleanedArticle
-from index.models import Article, StoredQuote
+from index.models import Article, Span, StoredQuote
+from index.quotes import Quote, extract_quotes
 
 
 def extract_article_quotes(article: Article, cleaned: CleanedArticle) -> list[StoredQuote]:
-    """The quotes of one article, numbered from 0 within the article."""
-    return []
+    """The quotes of one article's headline and body, numbered from 0 within the article."""
+    blocks = sorted(
+        [*([cleaned.headline] if cleaned.headline is not None else []), *cleaned.paragraphs],
+        key=lambda span: span.start,
+    )
+    if not blocks:
+        return []
+    return [
+        to_stored(article.id, i, quote)
+        for i, quote in enumerate(extract_quotes(article.text, blocks))
+    ]
+
+
+def to_stored(article_id: str, number: int, quote: Quote) -> StoredQuote:
+    return StoredQuote(
+        id=number,
+        article_id=article_id,
+        text=quote.text,
+        start=quote.span.start,
+        end=quote.span.end,
+        speaker=quote.speaker,
+        said_to=quote.said_to,
+        reported_by=quote.reported_by,
+        parent=quote.parent,
+        in_headline=quote.in_headline,
+    )
+
+
+def to_quote(stored: StoredQuote) -> Quote:
+    """Back to the extractor's model, e.g. to score stored quotes against the gold."""
+    span = Span(stored.start, stored.end)
+    return Quote(
+        text=stored.text,
+        span=span,
+        parts=(span,),
+        speaker=stored.speaker,
+        said_to=stored.said_to,
+        reported_by=stored.reported_by,
+        parent=stored.parent,
+        in_headline=stored.in_headline,
+    )

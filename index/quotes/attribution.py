@@ -1,0 +1,343 @@
+"""Attribute each quote to its speaker, and say to whom or where it was said.
+
+For a quote in the body, the cue before it wins (``The filmmaker said:``), then
+the clause between the parts of a split quote, then the cue after it
+(``," Klementieff said``). The reference in the cue is resolved to the full
+name under which the article introduces the person: short forms through the
+registry, pronouns and role nouns through the coreference timeline. A quote
+opening the paragraph right after a paragraph that ends with an attributed
+quote continues that speaker (news convention). Anything else stays
+``speaker=None``: nothing is guessed.
+
+Quotes inside a quote are reported speech: ``I said, '…'`` is the enclosing
+speaker's own words, ``He was like '…'`` is the person the pronoun refers to,
+as told by the enclosing speaker (``reported_by``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Final
+
+from index.models import Span
+from index.quotes.coreference import Timeline, build_timeline, role_of
+from index.quotes.cues import (
+    NAME,
+    Cue,
+    InnerCue,
+    Reference,
+    RefKind,
+    Teller,
+    cue_after,
+    cue_before,
+    inner_cue,
+)
+from index.quotes.layout import Layout, build_layout
+from index.quotes.lexicon import (
+    NOMINATIVE_PRONOUNS,
+    NON_NAME_WORDS,
+    OBJECT_PRONOUNS,
+    PRONOUN_GENDER,
+    UNNAMED_SOURCE_ROLES,
+    Gender,
+)
+from index.quotes.models import Quote
+from index.quotes.people import ROLE_PREFIX_WORDS, build_registry
+from index.quotes.venues import explicit_venue, mentions_other_interview
+
+_THIRD_PERSON: Final = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
+_NAME_AFTER_COLON: Final = re.compile(rf"^\s*:\s*(?P<name>{NAME})")
+CONTINUATION_CUE: Final = "(continues the previous paragraph's quote)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    speaker: str | None
+    cue: str | None
+    said_to: str | None = None
+
+
+_NOBODY: Final = _Attribution(None, None)
+
+
+def attribute_quotes(
+    text: str, quotes: Sequence[Quote], paragraphs: Sequence[Span] | None = None
+) -> list[Quote]:
+    """``quotes`` (as located in ``text``) with speaker, said_to, reported_by and cue set."""
+    return attribute_in_layout(build_layout(text, paragraphs), quotes)
+
+
+def attribute_in_layout(layout: Layout, quotes: Sequence[Quote]) -> list[Quote]:
+    """Same as :func:`attribute_quotes` for an article already laid out."""
+    registry = build_registry(layout.masked, layout.paragraphs, layout.title_case)
+    timeline = build_timeline(layout.masked, layout.paragraphs, registry)
+    return _Attributor(layout, timeline).run(quotes)
+
+
+class _Attributor:
+    def __init__(self, layout: Layout, timeline: Timeline) -> None:
+        self.layout = layout
+        self.timeline = timeline
+        self.registry = timeline.registry
+        self.venues: dict[str, str | None] = {}
+        self.next_sentence = 0
+
+    def run(self, quotes: Sequence[Quote]) -> list[Quote]:
+        if not self.layout.paragraphs:
+            return list(quotes)
+        results: list[Quote] = []
+        previous_top: Quote | None = None
+        for quote in quotes:
+            self._read_narrative_until(quote.span.start)
+            parent = _parent_of(quote, results)
+            if parent is None:
+                found = self._top_level(quote, previous_top)
+                said_to = found.said_to
+                if found.speaker is not None:
+                    if said_to is not None:
+                        self.venues[found.speaker] = said_to
+                    said_to = said_to or self.venues.get(found.speaker)
+                result = replace(
+                    quote,
+                    speaker=found.speaker,
+                    said_to=said_to,
+                    cue=found.cue,
+                    reported_by=None,
+                    parent=None,
+                )
+                previous_top = result
+            else:
+                found = self._inner(quote, parent)
+                result = replace(
+                    quote,
+                    speaker=found.speaker,
+                    said_to=None,
+                    cue=found.cue,
+                    reported_by=parent.speaker,
+                )
+            results.append(result)
+        return results
+
+    # -- the narrative: interviews the article moves between ------------------------------
+
+    def _read_narrative_until(self, position: int) -> None:
+        sentences = self.timeline.sentences
+        while self.next_sentence < len(sentences) and sentences[self.next_sentence].end <= position:
+            sentence = sentences[self.next_sentence]
+            self.next_sentence += 1
+            text = self.layout.masked[sentence.start : sentence.end]
+            person = self.timeline.first_person_in(sentence.start, sentence.end)
+            if person is None:
+                continue
+            name = self.registry.people[person].name
+            venue = explicit_venue(text)
+            if venue is not None:
+                self.venues[name] = venue
+            elif mentions_other_interview(text):
+                self.venues[name] = None
+
+    # -- top-level quotes ------------------------------------------------------------------
+
+    def _top_level(self, quote: Quote, previous: Quote | None) -> _Attribution:
+        if quote.in_headline:
+            return self._headline(quote)
+        first = quote.parts[0]
+        pre, offset = self.layout.clause_before(first.start)
+        before = cue_before(pre, offset)
+        cues = [c for c in (before, *self._between_cues(quote), self._after_cue(quote)) if c]
+        for cue in cues:
+            if cue.reference is not None:
+                return self._from_cue(cue, cue.reference)
+        if before is not None:
+            person = self.timeline.first_person_in(before.start, first.start)
+            if person is not None:
+                name = self.registry.people[person].name
+                return _Attribution(name, before.clause, explicit_venue(before.clause))
+            if previous is not None and offset == previous.span.end and previous.speaker:
+                # 'X said: "A," adding: "B."' -- the same sentence goes on
+                return _Attribution(previous.speaker, before.clause)
+        if cues:
+            return _Attribution(None, cues[0].clause)
+        return self._continuation(quote, previous)
+
+    def _between_cues(self, quote: Quote) -> list[Cue]:
+        cues: list[Cue] = []
+        for left, right in zip(quote.parts, quote.parts[1:], strict=False):
+            between = self.layout.masked[left.end : right.start]
+            if "\n" not in between:
+                cue = cue_after(between, left.end)
+                if cue is not None:
+                    cues.append(cue)
+        return cues
+
+    def _after_cue(self, quote: Quote) -> Cue | None:
+        post, offset = self.layout.clause_after(quote.parts[-1].end)
+        return cue_after(post, offset)
+
+    def _from_cue(self, cue: Cue, reference: Reference) -> _Attribution:
+        speaker = self._resolve(reference)
+        return _Attribution(speaker, cue.clause, explicit_venue(cue.clause))
+
+    def _continuation(self, quote: Quote, previous: Quote | None) -> _Attribution:
+        """A quote opening the paragraph after an attributed quote continues its speaker."""
+        if previous is None or previous.speaker is None or previous.in_headline:
+            return _NOBODY
+        layout = self.layout
+        here = layout.paragraph_of(quote.span.start)
+        there = layout.paragraph_of(previous.parts[-1].start)
+        opens_paragraph = layout.paragraphs[here].start == quote.span.start
+        ends_paragraph = (
+            not layout.masked[previous.span.end : layout.paragraphs[there].end].strip(" .,")
+            or self._after_cue(previous) is not None
+        )
+        if opens_paragraph and here == there + 1 and ends_paragraph:
+            return _Attribution(previous.speaker, CONTINUATION_CUE)
+        return _NOBODY
+
+    def _headline(self, quote: Quote) -> _Attribution:
+        pre, pre_offset = self.layout.clause_before(quote.span.start)
+        post, post_offset = self.layout.clause_after(quote.span.end)
+        if post.lstrip().startswith(":"):
+            paragraph = self.layout.paragraphs[self.layout.paragraph_of(quote.span.start)]
+            person = self._first_named(post_offset, paragraph.end)
+            if person is not None:
+                return _Attribution(person, post.strip())
+            match = _NAME_AFTER_COLON.match(post)
+            if match:
+                return _Attribution(self._name(match.group("name"), post_offset), post.strip())
+            return _Attribution(None, post.strip())
+        for cue in (cue_before(pre, pre_offset), cue_after(post, post_offset)):
+            if cue is not None and cue.reference is not None:
+                return self._from_cue(cue, cue.reference)
+        if pre.rstrip().endswith(":"):
+            name = pre.rstrip()[:-1].strip()
+            if name and self.registry.lookup(name) is not None:
+                return _Attribution(self._name(name, pre_offset), pre.strip())
+        return _NOBODY
+
+    def _first_named(self, start: int, end: int) -> str | None:
+        for mention in self.registry.mentions:
+            if start <= mention.start < end:
+                return self.registry.people[mention.person].name
+        return None
+
+    # -- references ------------------------------------------------------------------------
+
+    def _resolve(self, reference: Reference) -> str | None:
+        if reference.kind is RefKind.NAME:
+            return self._name(reference.text, reference.start)
+        if reference.kind is RefKind.PRONOUN:
+            return self._pronoun(reference.text, reference.start)
+        if reference.kind is RefKind.ROLE:
+            return self._role(reference)
+        return None
+
+    def _name(self, written: str, position: int) -> str | None:
+        person = self.registry.lookup(written, position)
+        if person is not None:
+            return self.registry.people[person].name
+        cleaned = re.sub(r"(?:['’]s|['’])$", "", written.strip(" ,.;:"))
+        tokens = cleaned.split()
+        while len(tokens) > 2 and tokens[0].lower() in ROLE_PREFIX_WORDS:
+            tokens.pop(0)
+        if not tokens or tokens[0].lower() in NON_NAME_WORDS:
+            return None
+        return " ".join(tokens)
+
+    def _pronoun(self, written: str, position: int) -> str | None:
+        lowered = written.lower()
+        gender = NOMINATIVE_PRONOUNS.get(lowered) or OBJECT_PRONOUNS.get(lowered)
+        if gender is None:
+            return None
+        return self._antecedent_name(position, gender, frozenset())
+
+    def _antecedent_name(
+        self, position: int, gender: Gender | None, exclude: frozenset[int]
+    ) -> str | None:
+        person = self.timeline.antecedent(position, gender, exclude)
+        return self.registry.people[person].name if person is not None else None
+
+    def _role(self, reference: Reference) -> str | None:
+        if reference.appositive:
+            return self._name(reference.appositive, reference.start)
+        family, gender = role_of(reference.text)
+        determiner, _, rest = reference.text.partition(" ")
+        definite = determiner.lower() in {"the", "its", "their"}
+        if family is not None and definite:
+            holder = self.timeline.role_holder(family, reference.start)
+            if holder is not None:
+                return self.registry.people[holder].name
+        if _is_unnamed_source(reference.text):
+            return " ".join(rest.split())
+        if family is not None and definite:
+            return self._antecedent_name(reference.start, gender, frozenset())
+        return None
+
+    # -- quotes inside quotes --------------------------------------------------------------
+
+    def _inner(self, quote: Quote, parent: Quote) -> _Attribution:
+        cue = inner_cue(self.layout.clause_inside_quote(quote.span.start))
+        if cue is None:
+            return self._inner_after(quote, parent)
+        return _Attribution(self._teller(cue, quote, parent), cue.clause)
+
+    def _teller(self, cue: InnerCue, quote: Quote, parent: Quote) -> str | None:
+        speaker = parent.speaker
+        exclude = self._person_set(speaker)
+        if cue.teller is Teller.SELF:
+            return speaker
+        if cue.teller is Teller.PRONOUN:
+            gender = PRONOUN_GENDER.get(cue.who.lower())
+            return self._antecedent_name(parent.span.start, gender, exclude) if gender else None
+        if cue.teller is Teller.INTERLOCUTOR:
+            gender = self._interlocutor_gender(parent, quote)
+            return self._antecedent_name(parent.span.start, gender, exclude) if gender else None
+        if cue.teller is Teller.NAME:
+            return self._name(cue.who, parent.span.start)
+        return None
+
+    def _inner_after(self, quote: Quote, parent: Quote) -> _Attribution:
+        end = next(
+            (p.end for p in parent.parts if p.start <= quote.span.start < p.end), parent.span.end
+        )
+        post = self.layout.text[quote.span.end : end][:200]
+        cue = cue_after(post, quote.span.end)
+        if cue is None or cue.reference is None:
+            return _NOBODY
+        reference = cue.reference
+        if reference.kind is RefKind.PRONOUN and reference.text.lower() in {"i", "we"}:
+            return _Attribution(parent.speaker, cue.clause)
+        if reference.kind is RefKind.PRONOUN:
+            gender = PRONOUN_GENDER.get(reference.text.lower())
+            exclude = self._person_set(parent.speaker)
+            name = self._antecedent_name(parent.span.start, gender, exclude) if gender else None
+            return _Attribution(name, cue.clause)
+        if reference.kind is RefKind.NAME:
+            return _Attribution(self._name(reference.text, parent.span.start), cue.clause)
+        return _Attribution(None, cue.clause)
+
+    def _interlocutor_gender(self, parent: Quote, quote: Quote) -> Gender | None:
+        """``It was like '…'``: the other party, named by a pronoun earlier in the quote."""
+        earlier = self.layout.text[parent.span.start : quote.span.start]
+        match = _THIRD_PERSON.search(earlier)
+        return PRONOUN_GENDER[match.group().lower()] if match else None
+
+    def _person_set(self, name: str | None) -> frozenset[int]:
+        if name is None:
+            return frozenset()
+        index = self.registry.lookup(name)
+        return frozenset() if index is None else frozenset({index})
+
+
+def _is_unnamed_source(phrase: str) -> bool:
+    words = re.findall(r"[a-z\-]+", phrase.lower())
+    return any(w in UNNAMED_SOURCE_ROLES for w in words)
+
+
+def _parent_of(quote: Quote, done: list[Quote]) -> Quote | None:
+    """The already attributed enclosing quote (a parent always comes first)."""
+    if quote.parent is None or not 0 <= quote.parent < len(done):
+        return None
+    return done[quote.parent]

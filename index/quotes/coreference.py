@@ -1,0 +1,219 @@
+"""Who a pronoun or a role noun ("she", "the filmmaker") refers to.
+
+The narrative of an article (quoted words masked out) becomes a timeline of
+mentions: names, third-person pronouns and definite role noun phrases. Each
+mention is resolved left to right, so a pronoun can lean on an earlier pronoun
+already resolved. A pronoun refers to the first compatible person of the most
+recent sentence that has one (names before role nouns before pronouns, which
+favours the subject and not simply the last name seen); compatible means the
+same gender when the article shows it. Nothing is returned beyond a few
+sentences back: an unknown speaker stays unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Final
+
+from index.models import Span
+from index.quotes.cues import ROLE_PHRASE
+from index.quotes.lexicon import PRONOUN_GENDER, ROLE_FAMILIES, ROLE_GENDER, Gender
+from index.quotes.people import Registry
+from index.quotes.text import sentence_spans
+
+MAX_SENTENCES_BACK: Final = 4
+_PRONOUN: Final = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_ROLE: Final = re.compile(ROLE_PHRASE)
+
+
+class MentionKind(Enum):
+    NAME = 0
+    ROLE = 1
+    PRONOUN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One reference to a person in the narrative, with the person if resolved."""
+
+    start: int
+    end: int
+    kind: MentionKind
+    sentence: int
+    person: int | None
+
+
+class Timeline:
+    """The article's sentences and the resolved mentions in them, in reading order."""
+
+    __slots__ = ("_by_sentence", "_mention_starts", "_mentions", "_starts", "registry", "sentences")
+
+    def __init__(self, sentences: tuple[Span, ...], registry: Registry) -> None:
+        self.sentences = sentences
+        self.registry = registry
+        self._starts = [s.start for s in sentences]
+        self._mentions: list[Mention] = []
+        self._mention_starts: list[int] = []
+        self._by_sentence: list[list[Mention]] = [[] for _ in sentences]
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return tuple(self._mentions)
+
+    def add(self, mention: Mention) -> None:
+        """Append a mention (mentions are added in reading order)."""
+        self._mentions.append(mention)
+        self._mention_starts.append(mention.start)
+        if 0 <= mention.sentence < len(self._by_sentence):
+            self._by_sentence[mention.sentence].append(mention)
+
+    def in_sentence(self, index: int) -> list[Mention]:
+        return self._by_sentence[index] if 0 <= index < len(self._by_sentence) else []
+
+    def sentence_at(self, position: int) -> int:
+        """Index of the sentence holding (or last starting before) ``position``."""
+        return max(0, bisect_right(self._starts, position) - 1)
+
+    def antecedent(
+        self, position: int, gender: Gender | None, exclude: Iterable[int] = ()
+    ) -> int | None:
+        """The person a pronoun or role noun at ``position`` most likely refers to."""
+        return antecedent(self, position, gender, frozenset(exclude))
+
+    def role_holder(self, family: str, position: int) -> int | None:
+        """The person introduced with a role of this family, the latest if several."""
+        holders = self.registry.with_role(family)
+        if len(holders) <= 1:
+            return holders[0] if holders else None
+        before = bisect_left(self._mention_starts, position)
+        for mention in reversed(self._mentions[:before]):
+            if mention.person in holders:
+                return mention.person
+        return holders[0]
+
+    def first_person_in(self, start: int, end: int) -> int | None:
+        """The first resolved name, role noun or pronoun between two offsets."""
+        for mention in self._mentions[bisect_left(self._mention_starts, start) :]:
+            if mention.start >= end:
+                break
+            if mention.person is not None:
+                return mention.person
+        return None
+
+
+def build_timeline(masked: str, paragraphs: Sequence[Span], registry: Registry) -> Timeline:
+    """Resolve every mention of a person in the (masked) narrative, in reading order."""
+    sentences = tuple(s for p in paragraphs for s in sentence_spans(masked, p))
+    timeline = Timeline(sentences, registry)
+    for start, end, kind, named, gender, family, definite in _raw_mentions(
+        masked, paragraphs, registry
+    ):
+        person = named
+        if kind is MentionKind.PRONOUN:
+            person = timeline.antecedent(start, gender)
+        elif kind is MentionKind.ROLE:
+            person = _resolve_role(timeline, start, family, gender, definite)
+        timeline.add(Mention(start, end, kind, timeline.sentence_at(start), person))
+    return timeline
+
+
+_Raw = tuple[int, int, MentionKind, int | None, Gender | None, str | None, bool]
+
+
+def _raw_mentions(masked: str, paragraphs: Sequence[Span], registry: Registry) -> list[_Raw]:
+    raw: list[_Raw] = [
+        (m.start, m.end, MentionKind.NAME, m.person, None, None, True) for m in registry.mentions
+    ]
+    for paragraph in paragraphs:
+        for match in _PRONOUN.finditer(masked, paragraph.start, paragraph.end):
+            pronoun_gender = PRONOUN_GENDER[match.group().lower()]
+            raw.append(
+                (match.start(), match.end(), MentionKind.PRONOUN, None, pronoun_gender, None, True)
+            )
+        for match in _ROLE.finditer(masked, paragraph.start, paragraph.end):
+            family, role_gender = role_of(match.group())
+            definite = match.group().split()[0].lower() == "the"
+            raw.append(
+                (match.start(), match.end(), MentionKind.ROLE, None, role_gender, family, definite)
+            )
+    raw.sort(key=lambda r: r[0])
+    return raw
+
+
+def role_of(phrase: str) -> tuple[str | None, Gender | None]:
+    """The role family and gender of a role noun phrase (``the French actress``)."""
+    words = re.findall(r"[a-z\-]+", phrase.lower())
+    head = next((w for w in reversed(_before_preposition(words)) if w in ROLE_FAMILIES), None)
+    if head is None:
+        return None, None
+    return ROLE_FAMILIES[head], ROLE_GENDER.get(head)
+
+
+def _before_preposition(words: list[str]) -> list[str]:
+    for i, word in enumerate(words):
+        if i > 0 and word in {"for", "of", "at", "to"}:
+            return words[:i]
+    return words
+
+
+def _resolve_role(
+    timeline: Timeline,
+    position: int,
+    family: str | None,
+    gender: Gender | None,
+    definite: bool,
+) -> int | None:
+    if family is None:
+        return None
+    holder = timeline.role_holder(family, position)
+    if holder is not None:
+        return holder
+    if not definite:
+        return None
+    return timeline.antecedent(position, gender)
+
+
+def _ambiguous(timeline: Timeline, sentence: int, position: int, candidates: list[Mention]) -> bool:
+    span = timeline.sentences[sentence]
+    others = timeline.registry.unregistered_between(span.start, min(span.end, position))
+    return len({m.person for m in candidates}) + others > 1
+
+
+def antecedent(
+    timeline: Timeline, position: int, gender: Gender | None, exclude: frozenset[int]
+) -> int | None:
+    """See :meth:`Timeline.antecedent`: strict gender first, then unknown gender too."""
+    people = timeline.registry.people
+    current = timeline.sentence_at(position)
+    window = range(current, max(-1, current - MAX_SENTENCES_BACK - 1), -1)
+
+    def compatible(person: int, allow_unknown: bool) -> bool:
+        if person in exclude:
+            return False
+        known = people[person].gender
+        if gender is None or known == gender:
+            return True
+        return allow_unknown and known is None
+
+    for allow_unknown in (False, True):
+        for sentence in window:
+            candidates = sorted(
+                (
+                    m
+                    for m in timeline.in_sentence(sentence)
+                    if m.start < position
+                    and m.person is not None
+                    and compatible(m.person, allow_unknown)
+                ),
+                key=lambda m: (m.kind.value, m.start),
+            )
+            if not candidates:
+                continue
+            if allow_unknown and _ambiguous(timeline, sentence, position, candidates):
+                return None  # two people the pronoun could equally mean: do not guess
+            return candidates[0].person
+    return None

@@ -1,0 +1,406 @@
+"""The people an article introduces: full names, short forms, gender, roles.
+
+Names are found as runs of capitalised words in the narrative (quoted words
+are masked out beforehand) and kept only with evidence that they name a person
+rather than a film, a place or an outlet: a role or honorific in front
+(``Director Christopher McQuarrie``), a speech verb next to them, a later short
+form used on its own (``Klementieff``, ``Cruise's``), an age or a ``, who``.
+Gender comes from honorifics and gendered role nouns (actress) here, and from
+the pronouns used about each person (:mod:`index.quotes.gender`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from index.models import Span
+from index.quotes.cues import ROLE_PHRASE
+from index.quotes.gender import infer_genders
+from index.quotes.lexicon import (
+    HONORIFIC_GENDER,
+    NAME_PARTICLES,
+    NON_NAME_WORDS,
+    ORGANISATION_WORDS,
+    ROLE_FAMILIES,
+    ROLE_GENDER,
+    SPEECH_VERBS,
+    Gender,
+)
+
+_TOKEN: Final = re.compile(r"[^\W\d_][\w'’\-]*")
+_POSSESSIVE: Final = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_INNER_BREAKERS: Final = (
+    frozenset(w for w in NON_NAME_WORDS if len(w) <= 4 and w not in {"may", "june", "will", "mark"})
+    | SPEECH_VERBS
+)
+_AGE_OR_WHO: Final = re.compile(
+    r"(?:,\s+(?:who|whose)\b|,\s+\d{1,3}(?:\s*[,.;)]|$)|\s+\(\d{1,3}\))"
+)
+_ROLE_AFTER: Final = re.compile(rf",\s+{ROLE_PHRASE}")
+_VERB_AFTER: Final = re.compile(
+    r"(?:,[^,\"“”]{1,80},|,)?\s+(?:(?:then|also|later|again|[a-z]+ly)\s+){0,2}(?P<verb>[a-z]+)\b"
+)
+_VERB_BEFORE: Final = re.compile(r"\b(?P<verb>[a-z]+)\s+$|according\s+to\s+$", re.IGNORECASE)
+_LOWER_WORD_AFTER: Final = re.compile(r"(?:['’]s\b|\s+[a-z]|,\s+(?:who|whose)\b|,\s+\d{1,3},)")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone the article introduces, under the full name it uses."""
+
+    name: str
+    tokens: tuple[str, ...]
+    gender: Gender | None = None
+    roles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """A name (full or short form) of a registered person in the narrative."""
+
+    start: int
+    end: int
+    person: int
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    """The people of one article and where their names appear."""
+
+    people: tuple[Person, ...]
+    mentions: tuple[NameMention, ...]
+    short_forms: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    unregistered: tuple[Span, ...] = ()
+    """Name-like phrases without evidence of a person (``Ethan Hunt``): maybe people."""
+
+    def unregistered_between(self, start: int, end: int) -> int:
+        """How many name-like phrases that are not registered people lie in a range."""
+        return sum(1 for span in self.unregistered if start <= span.start < end)
+
+    def lookup(self, written: str, before: int | None = None) -> int | None:
+        """The person a name as written refers to (full name or short form).
+
+        An ambiguous short form (two people share it) goes to the one whose
+        name was mentioned last before offset ``before``.
+        """
+        tokens = tuple(_name_tokens(written))
+        if not tokens:
+            return None
+        for index, person in enumerate(self.people):
+            if tokens == person.tokens:
+                return index
+        for index, person in enumerate(self.people):
+            if len(tokens) > 1 and (
+                _is_sub_sequence(tokens, person.tokens) or _is_sub_sequence(person.tokens, tokens)
+            ):
+                return index
+        candidates = self.short_forms.get(tokens[-1], ()) if len(tokens) == 1 else ()
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            return self._most_recent(candidates, before)
+        return None
+
+    def _most_recent(self, candidates: tuple[int, ...], before: int | None) -> int | None:
+        best: NameMention | None = None
+        for mention in self.mentions:
+            if mention.person in candidates and (before is None or mention.start < before):
+                best = mention
+        return best.person if best else None
+
+    def with_role(self, family: str) -> tuple[int, ...]:
+        """The people introduced with a role of this family."""
+        return tuple(i for i, p in enumerate(self.people) if family in p.roles)
+
+
+@dataclass
+class _Candidate:
+    tokens: tuple[str, ...]
+    honorific: str | None = None
+    evidence: int = 0
+    roles: set[str] = field(default_factory=set)
+    genders: list[Gender] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    start: int
+    end: int
+    tokens: tuple[str, ...]
+    prefix_roles: tuple[str, ...]
+    honorific: str | None
+
+
+def build_registry(masked: str, paragraphs: Sequence[Span], title_case: Sequence[bool]) -> Registry:
+    """The registry of people for an article whose quoted words are masked out."""
+    runs = [
+        run
+        for p, tc in zip(paragraphs, title_case, strict=False)
+        if not tc
+        for run in _runs(masked, p)
+    ]
+    candidates = _candidates(masked, runs)
+    people = [p for p in candidates if p.evidence > 0]
+    short_forms = _short_forms(people)
+    provisional = Registry(tuple(Person(_full_name(p), p.tokens) for p in people), (), short_forms)
+    mentions = _find_mentions(masked, paragraphs, provisional)
+    known = {p.tokens for p in people}
+    unregistered = tuple(
+        Span(run.start, run.end)
+        for run in runs
+        if len(run.tokens) > 1
+        and run.tokens not in known
+        and not _looks_like_organisation(masked, run)
+    )
+    genders = infer_genders(masked, paragraphs, [p.genders for p in people], mentions, unregistered)
+    final = tuple(
+        Person(_full_name(p), p.tokens, genders[i], frozenset(p.roles))
+        for i, p in enumerate(people)
+    )
+    return Registry(final, tuple(mentions), short_forms, unregistered)
+
+
+def _runs(text: str, paragraph: Span) -> list[_Run]:
+    """Runs of capitalised words that may be names, with the role words before them."""
+    runs: list[_Run] = []
+    tokens = list(_TOKEN.finditer(text, paragraph.start, paragraph.end))
+    i = 0
+    while i < len(tokens):
+        j = _run_end(text, tokens, i)
+        if j > i:
+            runs.append(_make_run(text, tokens, i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _run_end(text: str, tokens: list[re.Match[str]], i: int) -> int:
+    """Index after the last token of the capitalised run starting at ``i`` (``i`` if none)."""
+    if (
+        not _is_capitalised(tokens[i].group())
+        or _strip_possessive(tokens[i].group()).lower() in NON_NAME_WORDS
+    ):
+        return i
+    j = i + 1
+    if _POSSESSIVE.search(tokens[i].group()):
+        return j
+    while j < len(tokens):
+        gap = text[tokens[j - 1].end() : tokens[j].start()]
+        word = tokens[j].group()
+        if gap != " " and not (gap == ". " and len(tokens[j - 1].group()) == 1):
+            break
+        if word.lower() in NAME_PARTICLES and j + 1 < len(tokens):
+            j += 1
+            continue
+        if not _is_capitalised(word) or _strip_possessive(word).lower() in _INNER_BREAKERS:
+            break
+        j += 1
+        if _POSSESSIVE.search(word):
+            break
+    while j > i + 1 and tokens[j - 1].group().lower() in NAME_PARTICLES:
+        j -= 1
+    return j
+
+
+ROLE_PREFIX_WORDS: Final = frozenset(ROLE_FAMILIES) | {
+    "chief",
+    "shadow",
+    "prime",
+    "foreign",
+    "deputy",
+    "vice",
+    "health",
+    "transport",
+    "home",
+    "finance",
+    "defence",
+    "defense",
+    "justice",
+    "education",
+    "interior",
+    "culture",
+}
+"""Words of a title written before a name (``Health Minister``, ``Director``)."""
+
+
+def _make_run(text: str, tokens: list[re.Match[str]], i: int, j: int) -> _Run:
+    """A run without the role words and honorific in front of the name itself."""
+    matches = tokens[i:j]
+    prefix_roles: list[str] = []
+    while len(matches) > 1 and matches[0].group().lower() in ROLE_PREFIX_WORDS:
+        prefix_roles.append(matches.pop(0).group().lower())
+    honorific = None
+    if len(matches) > 1 and matches[0].group().rstrip(".").lower() in HONORIFIC_GENDER:
+        honorific = matches.pop(0).group().rstrip(".")
+    prefix_roles.extend(_role_words_before(text, tokens[i].start()))
+    words = tuple(_strip_possessive(m.group()) for m in matches)
+    start = matches[0].start()
+    end = matches[-1].start() + len(words[-1])
+    return _Run(start, end, words, tuple(prefix_roles), honorific)
+
+
+def _role_words_before(text: str, start: int) -> list[str]:
+    """``director`` in ``director Christopher McQuarrie`` / ``“Dead Reckoning” star Pom``."""
+    before = text[max(0, start - 40) : start]
+    match = re.search(r"([A-Za-z\-]+),?[ ]+$", before)
+    if match and match.group(1).lower() in ROLE_FAMILIES:
+        return [match.group(1).lower()]
+    return []
+
+
+def _candidates(text: str, runs: list[_Run]) -> list[_Candidate]:
+    by_tokens: dict[tuple[str, ...], _Candidate] = {}
+    singles = Counter(
+        run.tokens[0]
+        for run in runs
+        if len(run.tokens) == 1 and not run.honorific and _used_alone(text, run)
+    )
+    for run in runs:
+        if not run.tokens or _looks_like_organisation(text, run):
+            continue
+        if len(run.tokens) == 1 and not run.honorific:
+            continue
+        candidate = by_tokens.setdefault(run.tokens, _Candidate(run.tokens))
+        roles = [ROLE_FAMILIES[w] for w in run.prefix_roles if w in ROLE_FAMILIES]
+        candidate.roles.update(roles)
+        candidate.genders.extend(ROLE_GENDER[w] for w in run.prefix_roles if w in ROLE_GENDER)
+        if run.honorific:
+            candidate.honorific = candidate.honorific or run.honorific
+            gender = HONORIFIC_GENDER.get(run.honorific.lower())
+            if gender:
+                candidate.genders.append(gender)
+        candidate.evidence += _evidence(text, run, bool(roles or run.honorific))
+        appositive = _ROLE_AFTER.match(text, run.end)
+        if appositive:
+            candidate.roles.update(_role_families(appositive.group()))
+            candidate.genders.extend(_role_genders(appositive.group()))
+            candidate.evidence += 1
+    for candidate in by_tokens.values():
+        if len(candidate.tokens) > 1 and (
+            singles[candidate.tokens[-1]] or singles[candidate.tokens[0]]
+        ):
+            candidate.evidence += 1
+    return list(by_tokens.values())
+
+
+def _used_alone(text: str, run: _Run) -> bool:
+    """``Cruise has``, ``Cruise's``, ``said Roe``: a surname or first name on its own."""
+    if _LOWER_WORD_AFTER.match(text, run.end):
+        return True
+    before = _VERB_BEFORE.search(text, max(0, run.start - 30), run.start)
+    return before is not None and (before.group("verb") or "according").lower() in (
+        SPEECH_VERBS | {"according"}
+    )
+
+
+def _evidence(text: str, run: _Run, introduced: bool) -> int:
+    score = 1 if introduced else 0
+    if _AGE_OR_WHO.match(text, run.end):
+        score += 1
+    after = _VERB_AFTER.match(text, run.end)
+    if after and after.group("verb") in SPEECH_VERBS:
+        score += 1
+    before = _VERB_BEFORE.search(text, max(0, run.start - 30), run.start)
+    if before and (before.group("verb") or "according").lower() in SPEECH_VERBS | {"according"}:
+        score += 1
+    return score
+
+
+def _full_name(candidate: _Candidate) -> str:
+    """``Pom Klementieff``; ``Dr Lee`` when the article gives a title and surname only."""
+    name = " ".join(candidate.tokens)
+    if len(candidate.tokens) == 1 and candidate.honorific:
+        return f"{candidate.honorific} {name}"
+    return name
+
+
+def _looks_like_organisation(text: str, run: _Run) -> bool:
+    if any(t.lower() in ORGANISATION_WORDS for t in run.tokens):
+        return True
+    before = text[max(0, run.start - 4) : run.start]
+    return before.endswith("the ") and not run.prefix_roles
+
+
+def _role_families(phrase: str) -> set[str]:
+    return {ROLE_FAMILIES[w] for w in re.findall(r"[a-z\-]+", phrase.lower()) if w in ROLE_FAMILIES}
+
+
+def _role_genders(phrase: str) -> list[Gender]:
+    return [ROLE_GENDER[w] for w in re.findall(r"[a-z\-]+", phrase.lower()) if w in ROLE_GENDER]
+
+
+def _short_forms(people: list[_Candidate]) -> dict[str, tuple[int, ...]]:
+    forms: dict[str, list[int]] = {}
+    for index, person in enumerate(people):
+        if len(person.tokens) < 2 and not person.honorific:
+            continue
+        for token in {person.tokens[0], person.tokens[-1]}:
+            if token.lower() not in NON_NAME_WORDS:
+                forms.setdefault(token, []).append(index)
+    return {k: tuple(v) for k, v in forms.items()}
+
+
+def _find_mentions(text: str, paragraphs: Sequence[Span], registry: Registry) -> list[NameMention]:
+    """Every full name and short form of a registered person, longest first."""
+    names: list[tuple[str, int | None]] = [(p.name, i) for i, p in enumerate(registry.people)]
+    names += [(form, None) for form in registry.short_forms]
+    names.sort(key=lambda item: len(item[0]), reverse=True)
+    taken = bytearray(len(text))
+    found: list[NameMention] = []
+    for paragraph in paragraphs:
+        segment = text[paragraph.start : paragraph.end]
+        for name, person in names:
+            for match in re.finditer(rf"(?<![\w'’]){re.escape(name)}(?![\w])", segment):
+                start, end = paragraph.start + match.start(), paragraph.start + match.end()
+                if any(taken[start:end]):
+                    continue
+                taken[start:end] = b"\x01" * (end - start)
+                index = person if person is not None else registry.short_forms[name][0]
+                found.append(NameMention(start, end, index))
+    found.sort(key=lambda m: m.start)
+    return _resolve_ambiguous_short_forms(text, found, registry)
+
+
+def _resolve_ambiguous_short_forms(
+    text: str, mentions: list[NameMention], registry: Registry
+) -> list[NameMention]:
+    """An ambiguous short form goes to the person whose name was mentioned last."""
+    result: list[NameMention] = []
+    last_full: dict[str, int] = {}
+    for found in mentions:
+        written = text[found.start : found.end]
+        candidates = registry.short_forms.get(written, ())
+        mention = found
+        if len(candidates) > 1:
+            chosen = last_full.get(written, candidates[0])
+            mention = NameMention(found.start, found.end, chosen)
+        person = registry.people[mention.person]
+        for token in (person.tokens[0], person.tokens[-1]):
+            if written != token:
+                last_full[token] = mention.person
+        result.append(mention)
+    return result
+
+
+def _name_tokens(written: str) -> list[str]:
+    tokens = [_strip_possessive(t) for t in written.replace(".", ". ").split()]
+    tokens = [t for t in tokens if t and t.rstrip(".").lower() not in HONORIFIC_GENDER]
+    return [t for t in tokens if t[:1].isalpha()]
+
+
+def _strip_possessive(word: str) -> str:
+    return _POSSESSIVE.sub("", word)
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def _is_sub_sequence(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    n = len(short)
+    return any(full[i : i + n] == short for i in range(len(full) - n + 1))
