@@ -25,7 +25,7 @@ from index.snapshot import IndexSnapshot
 
 @dataclass(frozen=True, slots=True)
 class QuoteSearchConfig:
-    match_threshold: float = 0.55
+    match_threshold: float = 0.3
     """Below this score a quote is not a match."""
     semantic_weight: float = 0.7
     lexical_weight: float = 0.3
@@ -80,11 +80,16 @@ class QuoteSearcher:
             return WhoSaidResult(query=query, matches=())
         floor = max(self.config.match_threshold, best - self.config.margin)
         groups: list[list[int]] = []
+        grouped: set[int] = set()
         for row in order:
-            if scores[row] < floor:
+            if scores[row] < floor or len(groups) == k:
                 break
-            self._place(int(row), groups)
-        matches = [self._match(group, scores) for group in groups[:k]]
+            if int(row) in grouped:
+                continue
+            group = self._statement_of(int(row))
+            grouped.update(group)
+            groups.append(group)
+        matches = [self._match(group, scores) for group in groups]
         return WhoSaidResult(query=query, matches=tuple(matches))
 
     def _scores(self, query: str, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
@@ -103,21 +108,25 @@ class QuoteSearcher:
         if len(plain_query) >= 8:
             for row, text in enumerate(self._plain):
                 if plain_query in text:
-                    scores[row] = max(scores[row], 0.95)
+                    # a sure match; the shorter the quote around it, the more specific
+                    specificity = len(plain_query) / max(len(text), 1)
+                    scores[row] = max(scores[row], 0.9 + 0.1 * specificity)
         return np.asarray(scores, dtype=np.float64)
 
-    def _place(self, row: int, groups: list[list[int]]) -> None:
-        """Put a quote into the group of the same statement, or start a new group."""
+    def _statement_of(self, head: int) -> list[int]:
+        """The quote ``head`` and every other wording of the same statement: quotes by
+        the same speaker whose vectors are this close, whatever their score."""
         quotes = self.snapshot.quotes
-        vectors = self.snapshot.quote_vectors
-        for group in groups:
-            head = group[0]
-            if quotes[head].speaker != quotes[row].speaker:
-                continue
-            if float(vectors[head] @ vectors[row]) >= self.config.same_statement:
-                group.append(row)
-                return
-        groups.append([row])
+        similarities = self.snapshot.quote_vectors @ self.snapshot.quote_vectors[head]
+        same = [
+            row
+            for row in np.argsort(-similarities)
+            if int(row) != head
+            and similarities[row] >= self.config.same_statement
+            and quotes[row].speaker == quotes[head].speaker
+            and quotes[row].reported_by == quotes[head].reported_by
+        ]
+        return [head, *(int(row) for row in same)]
 
     def _match(self, group: list[int], scores: npt.NDArray[np.float64]) -> QuoteMatch:
         quotes = [self.snapshot.quotes[row] for row in group]
