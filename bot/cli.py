@@ -24,7 +24,7 @@ log = logging.getLogger("bot")
 NO_TOKEN_HELP = (
     "DISCORD_TOKEN is not set, so the bot runs in the terminal. To connect it to Discord: "
     "create an application at https://discord.com/developers/applications, add a bot, "
-    "copy its token into .env as DISCORD_TOKEN=... (see bot/SETUP.md)."
+    "copy its token into .env as DISCORD_TOKEN=... (see docs/discord-setup.md)."
 )
 
 

@@ -23,7 +23,14 @@ from index.cleaning import clean_article
 from index.embedding import Embedder, Vectors
 from index.errors import BuildFailed
 from index.lexical import BM25Index
-from index.models import Article, ArticleRecord, BuildReport, Passage, StoredQuote
+from index.models import (
+    Article,
+    ArticleRecord,
+    BuildReport,
+    Passage,
+    SkippedFile,
+    StoredQuote,
+)
 from index.protocols import ProgressCallback
 from index.quote_index import extract_article_quotes
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
@@ -32,6 +39,7 @@ from index.vector_index import describe, make_index
 log = logging.getLogger(__name__)
 
 EMBED_BATCH = 64
+NO_BODY_REASON = "no body text after removing page boilerplate"
 
 
 @dataclass(frozen=True)
@@ -58,9 +66,7 @@ def build_snapshot(
     """Build a complete snapshot of ``corpus``; raise ``BuildFailed`` when nothing is usable."""
     started = time.perf_counter()
     report = _progress(progress)
-    if not corpus.articles:
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped) or "no article files"
-        raise BuildFailed(f"no article could be indexed ({reasons})")
+    check_corpus(corpus)
     chunking = {"max_chars": max_chars, "version": CHUNKER_VERSION}
     reusable = _reusable_parts(previous, embedder.name, chunking)
 
@@ -69,7 +75,7 @@ def build_snapshot(
     for article in corpus.articles:
         old = reusable.get(article.content_hash)
         if old is not None and old.record.id == article.id:
-            parts[article.id] = old
+            parts[article.id] = _refreshed(old, article)
             continue
         cleaned = clean_article(article.text, article.title)
         chunks = tuple(chunk_paragraphs(article.text, cleaned.paragraphs, max_chars))
@@ -80,18 +86,23 @@ def build_snapshot(
     for article, _chunks, _quotes, embedded in _embed_fresh(fresh, embedder, report):
         parts[article.id] = embedded
     ordered = [parts[a.id] for a in corpus.articles if parts[a.id].chunks]
+    skipped = corpus.skipped + tuple(
+        SkippedFile(a.path, NO_BODY_REASON) for a in corpus.articles if not parts[a.id].chunks
+    )
     if not ordered:
-        raise BuildFailed("no article has any body text to index")
+        raise BuildFailed(f"no article could be indexed ({_reasons(skipped)})")
+    for file in skipped[len(corpus.skipped) :]:
+        log.warning("skipping %s: %s", file.path, file.reason)
     report("assembling the index", 0.92)
     snapshot = _assemble(ordered, embedder, chunking, time.perf_counter() - started)
     previous_ids = {a.id: a.content_hash for a in previous.articles} if previous else {}
-    current_ids = {a.id: a.content_hash for a in corpus.articles}
+    current_ids = {a.id: a.content_hash for a in snapshot.articles}
     build_report = BuildReport(
         articles=len(snapshot.articles),
         passages=len(snapshot.passages),
         quotes=len(snapshot.quotes),
         seconds=round(time.perf_counter() - started, 3),
-        skipped=corpus.skipped,
+        skipped=skipped,
         added=tuple(sorted(set(current_ids) - set(previous_ids))) if previous else (),
         removed=tuple(sorted(set(previous_ids) - set(current_ids))),
         changed=tuple(
@@ -102,6 +113,36 @@ def build_snapshot(
         reused_articles=sum(1 for p in ordered if p.reused),
     )
     return snapshot, build_report
+
+
+def check_corpus(corpus: LoadedCorpus) -> None:
+    """Raise ``BuildFailed`` when the corpus has no article file to index at all.
+
+    Cheap: callers run it before loading the embedding model.
+    """
+    if not corpus.articles:
+        raise BuildFailed(f"no article could be indexed ({_reasons(corpus.skipped)})")
+
+
+def _reasons(skipped: Sequence[SkippedFile]) -> str:
+    return "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "no article files"
+
+
+def _refreshed(parts: ArticleParts, article: Article) -> ArticleParts:
+    """Reused parts, with the record's file name and metadata taken from ``article``.
+
+    The content hash covers the text and the metadata, but not the file name:
+    ``X.txt`` renamed to ``X.md`` keeps its passages and vectors, not its old path.
+    """
+    record = replace(
+        parts.record,
+        title=article.title,
+        path=article.path,
+        url=article.url,
+        outlet=article.outlet,
+        content_hash=article.content_hash,
+    )
+    return replace(parts, record=record)
 
 
 def _progress(callback: ProgressCallback | None) -> ProgressCallback:

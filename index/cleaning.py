@@ -73,8 +73,14 @@ _NOTIFICATION = re.compile(
     r"|we use cookies|accept (all )?cookies",
     re.IGNORECASE,
 )
+_QUOTE_ATTRIBUTION = re.compile(
+    r"[\"”’'],?\s+(said|says|told|added|explained|wrote|recalled)\b"
+    r"|\b(said|says|told|added)\b[^\"“”]{0,60}[:,]\s*[\"“]",
+    re.IGNORECASE,
+)
+NOTIFICATION_MAX_WORDS = 30
 _RELATED_HEADER = re.compile(
-    r"^(related( stories| articles| news| content| coverage)?|read more|more from \S.*|"
+    r"^(related( stories| articles| news| content| coverage)?|read more|more from( [^\s.!?]+){1,5}|"
     r"recommended( for you)?|you (may|might) also like|more stories|"
     r"trending( now)?|most read|popular now|see also|also read)\s*:?$",
     re.IGNORECASE,
@@ -95,8 +101,16 @@ _FOOTER = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…](\s*[\"'”’)\]])*\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_ENDS_WITH_PERIOD = re.compile(r"\.(\s*[\"'”’)\]])*\s*$")
+_PROMPT_LEAD = re.compile(r"^\W*(please|to make sure you|make sure you|so you)\W*$", re.IGNORECASE)
+_INNER_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(\[]*[A-Z]")
 
 RELATED_BLOCK_MAX_LINES = 8
+RELATED_HEADLINE_MAX_WORDS = 20
+"""A line of a related block ending in '?' or '!' is still a headline up to this length."""
+BODY_MIN_WORDS = 12
+"""A line ending with a period and this many words is body, even inside a related block."""
+TAG_LINE_MAX_WORDS = 3
 HEADLINE_MAX_CHARS = 200
 HEADLINE_SEARCH_LINES = 6
 
@@ -116,10 +130,10 @@ def clean_article(text: str, title: str | None = None) -> CleanedArticle:
     for index, span in enumerate(spans):
         line = text[span.start : span.end]
         key = _normalise(line)
-        next_line = (
-            text[spans[index + 1].start : spans[index + 1].end] if index + 1 < len(spans) else ""
-        )
-        kind = _classify(line, next_line, in_related > 0, headline_seen)
+        following = spans[index + 1] if index + 1 < len(spans) else None
+        next_line = text[following.start : following.end] if following else ""
+        attached = following is not None and not _blank_line_between(text, span, following)
+        kind = _classify(line, next_line, attached, in_related > 0, headline_seen)
         if title_key and key == title_key and kind is not LineKind.NOTIFICATION:
             kind = LineKind.HEADING
         if kind is LineKind.RELATED:
@@ -168,9 +182,18 @@ def _normalise(line: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", line).casefold()))
 
 
-def _classify(line: str, next_line: str, in_related: bool, headline_seen: bool) -> LineKind:
+def _blank_line_between(text: str, first: Span, second: Span) -> bool:
+    """Whether a blank line separates two lines (they are in different blocks)."""
+    between = text[first.end : second.start].split("\n")[1:-1]
+    return any(not part.strip() for part in between)
+
+
+def _classify(
+    line: str, next_line: str, attached: bool, in_related: bool, headline_seen: bool
+) -> LineKind:
+    """The kind of one line; ``attached``: ``next_line`` follows with no blank line between."""
     stripped = line.strip()
-    if _NOTIFICATION.search(stripped) and len(stripped) < 300:
+    if _is_notification(stripped):
         return LineKind.NOTIFICATION
     if _RELATED_HEADER.match(stripped):
         return LineKind.RELATED
@@ -178,17 +201,80 @@ def _classify(line: str, next_line: str, in_related: bool, headline_seen: bool) 
         return LineKind.FOOTER
     if _is_credit(stripped):
         return LineKind.CREDIT
-    ends_sentence = bool(_SENTENCE_END.search(stripped))
-    if in_related and not ends_sentence:
+    if in_related and not _looks_like_body(stripped):
         return LineKind.RELATED
-    if headline_seen and next_line and _is_credit(next_line.strip()) and len(stripped) < 300:
-        return LineKind.CAPTION
-    if not ends_sentence and len(stripped) <= HEADLINE_MAX_CHARS:
-        words = len(_WORD.findall(stripped))
-        if words <= 3 and not headline_seen:
+    if headline_seen and attached and _is_credit(next_line.strip()) and len(stripped) < 300:
+        return LineKind.CAPTION  # a caption sits on the line directly above its credit
+    if _is_heading_like(stripped):
+        if not headline_seen and _is_tag_line(stripped, next_line.strip()):
             return LineKind.SHORT
         return LineKind.HEADING
     return LineKind.BODY
+
+
+def _is_notification(line: str) -> bool:
+    """A prompt to allow notifications, sign up, accept cookies...
+
+    Prompts are short and UI-like: the prompt wording opens the line, or the line
+    carries two signals ("never miss out ... send you reminders"). A body sentence
+    that merely mentions one ("I never miss a game," said the fan) is not a prompt.
+    """
+    if len(line) >= 300 or _QUOTE_ATTRIBUTION.search(line):
+        return False
+    signals = list(_NOTIFICATION.finditer(line))
+    if len(signals) >= 2:
+        return True
+    if not signals or len(_WORD.findall(line)) > NOTIFICATION_MAX_WORDS:
+        return False
+    lead = line[: signals[0].start()]
+    return not _WORD.search(lead) or _PROMPT_LEAD.match(lead) is not None
+
+
+def _is_heading_like(line: str) -> bool:
+    return not _SENTENCE_END.search(line) and len(line) <= HEADLINE_MAX_CHARS
+
+
+def _is_tag_line(line: str, next_line: str) -> bool:
+    """A short line above the headline ("Pom Klementieff", "News"), not a short headline.
+
+    A short first line followed by a longer heading-like line (or another short
+    one) is a tag line; a short line followed by the body is the headline.
+    """
+    words = len(_WORD.findall(line))
+    if words > TAG_LINE_MAX_WORDS or not next_line:
+        return False
+    if not _is_heading_like(next_line) or _is_credit(next_line) or _is_notification(next_line):
+        return False
+    next_words = len(_WORD.findall(next_line))
+    return next_words > words or next_words <= TAG_LINE_MAX_WORDS
+
+
+def _looks_like_body(line: str) -> bool:
+    """Whether a line inside a related-stories block is real body text, ending the block.
+
+    The headlines listed in such a block are short and single: they stay furniture
+    even when they end with '?' or '!' ("Is your home ready for winter?").
+    """
+    if len(line) > HEADLINE_MAX_CHARS:
+        return True
+    if not _SENTENCE_END.search(line):
+        return False
+    if _INNER_BOUNDARY.search(line):
+        return True  # several sentences
+    if _QUOTE_ATTRIBUTION.search(line):
+        return True
+    words = _WORD.findall(line)
+    if _ENDS_WITH_PERIOD.search(line):
+        return len(words) >= BODY_MIN_WORDS or not _is_title_case(words)
+    return len(words) > RELATED_HEADLINE_MAX_WORDS
+
+
+def _is_title_case(words: list[str]) -> bool:
+    """Most of the longer words capitalised, as in "Ten Tips For Driving In Snow"."""
+    longer = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    if not longer:
+        return True
+    return sum(w[0].isupper() for w in longer) >= 0.6 * len(longer)
 
 
 def _is_credit(line: str) -> bool:

@@ -38,8 +38,6 @@ _ABBREVIATIONS = frozenset(
         "capt",
         "cmdr",
         "adm",
-        "no",
-        "nos",
         "fig",
         "jan",
         "feb",
@@ -65,6 +63,9 @@ _ABBREVIATIONS = frozenset(
         "supt",
     ]
 )
+_NUMBER_ABBREVIATIONS = frozenset(["no", "nos"])
+"""Abbreviations only before a number ("No. 5"); elsewhere the word "no" ends sentences."""
+_OPENERS = "\"'“‘([„«"
 _OPENING_DOUBLE = "“„«"
 _CLOSING_DOUBLE = "”»"
 
@@ -85,7 +86,7 @@ def split_sentences(text: str, paragraph: Span) -> list[SplitSentence]:
     start = 0
     for match in _BOUNDARY.finditer(body):
         end = match.end()
-        if _is_abbreviation(body, match.start()):
+        if _is_abbreviation(body, match.start(), end) or _continues(body, end):
             continue
         quotes.feed(body[start:end])
         _append(sentences, body, paragraph.start, start, end, inside=quotes.inside)
@@ -113,7 +114,24 @@ def _append(
     sentences.append(SplitSentence(Span(begin, begin + len(stripped)), inside))
 
 
-def _is_abbreviation(body: str, dot: int) -> bool:
+def _next_word(body: str, end: int) -> str:
+    """The first character of the word after a boundary, past spaces and opening quotes."""
+    position = end
+    while position < len(body) and (body[position].isspace() or body[position] in _OPENERS):
+        position += 1
+    return body[position : position + 1]
+
+
+def _continues(body: str, end: int) -> bool:
+    """The sentence goes on in lower case: '“Stop!” she said.', 'at 10 a.m. on Monday'.
+
+    This is also how "a.m."/"p.m." are handled: no split before a lower-case word,
+    a split before a capitalised one ("at 10 a.m. The next day ...").
+    """
+    return _next_word(body, end).islower()
+
+
+def _is_abbreviation(body: str, dot: int, end: int) -> bool:
     if body[dot] != ".":
         return False
     word_start = dot
@@ -124,6 +142,8 @@ def _is_abbreviation(body: str, dot: int) -> bool:
         return False
     if len(word) == 1 and word.isalpha() and body[word_start].isupper():
         return True  # an initial: "J. Smith"
+    if word in _NUMBER_ABBREVIATIONS:
+        return _next_word(body, end).isdigit()
     return word in _ABBREVIATIONS
 
 

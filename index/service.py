@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from index.articles import load_corpus
 from index.batching import QueryBatcher
-from index.builder import build_snapshot
+from index.builder import build_snapshot, check_corpus
 from index.embedding import Embedder, load_embedder
 from index.errors import IndexMismatch, IndexUnavailable, ReindexInProgress
 from index.models import (
@@ -203,6 +203,7 @@ class CorpusService:
         index_dir = self.settings.index_dir
         remove_leftovers(index_dir)
         corpus = load_corpus(self.settings.seeds_dir)
+        check_corpus(corpus)  # before self.embedder: no model load for a missing/empty folder
         previous = self._live.snapshot if self._live is not None else None
         snapshot, report = build_snapshot(
             corpus,

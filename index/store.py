@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -137,9 +138,64 @@ def read_manifest(folder: Path) -> Manifest:
         raise IndexUnavailable(f"no index at {folder} (no {MANIFEST})")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Manifest(**data)
+        return _manifest_from_json(data)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError) as error:
         raise IndexCorrupt(f"index manifest {path} is unreadable: {error}") from error
+
+
+_MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "schema_version": int,
+    "model": str,
+    "dimension": int,
+    "article_count": int,
+    "passage_count": int,
+    "sentence_count": int,
+    "quote_count": int,
+    "corpus_hash": str,
+    "built_at": str,
+    "build_seconds": (int, float),
+    "chunking": dict,
+    "faiss_index": str,
+    "libraries": dict,
+    "files": dict,
+}
+
+
+def _manifest_from_json(data: Any) -> Manifest:
+    """A ``Manifest`` from parsed JSON; ``TypeError`` for any field of the wrong shape."""
+    if not isinstance(data, dict):
+        raise TypeError("the manifest is not a JSON object")
+    unknown = sorted(set(data) - set(_MANIFEST_FIELDS))
+    if unknown:
+        raise TypeError(f"unknown manifest fields: {', '.join(unknown)}")
+    for name, expected in _MANIFEST_FIELDS.items():
+        if name not in data:
+            if name == "files":
+                continue  # optional in the dataclass; an empty list is refused by _check_files
+            raise TypeError(f"the manifest has no {name!r}")
+        value = data[name]
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise TypeError(f"manifest field {name!r} has the wrong type")
+    for name in ("dimension", "article_count", "passage_count", "sentence_count", "quote_count"):
+        if data[name] < 0:
+            raise TypeError(f"manifest field {name!r} is negative")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["libraries"].items()):
+        raise TypeError("manifest field 'libraries' is not a map of names to versions")
+    for name, entry in data.get("files", {}).items():
+        if (
+            not isinstance(entry, dict)
+            or isinstance(entry.get("bytes"), bool)
+            or not isinstance(entry.get("bytes"), int)
+            or not isinstance(entry.get("sha256"), str)
+            or not _is_plain_file_name(name)
+        ):
+            raise TypeError(f"manifest entry for file {name!r} is malformed")
+    return Manifest(**data)
+
+
+def _is_plain_file_name(name: str) -> bool:
+    """A file directly in the index folder: no path separators, no '..'."""
+    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
 
 
 def check_consistency(snapshot: IndexSnapshot, folder: Path) -> None:
@@ -185,6 +241,8 @@ def _check_files(folder: Path, manifest: Manifest, verify_checksums: bool) -> No
     if not manifest.files:
         raise IndexCorrupt(f"index manifest at {folder} lists no files")
     for name, expected in manifest.files.items():
+        if not isinstance(expected, dict):  # read_manifest refuses these; a caller's Manifest
+            raise IndexCorrupt(f"index manifest at {folder} has a malformed entry for {name!r}")
         path = folder / name
         if not path.is_file():
             raise IndexCorrupt(f"index file {path} is missing")
@@ -210,9 +268,15 @@ def resolve_current(index_dir: Path) -> Path:
 
 
 def new_build_folder(index_dir: Path) -> Path:
-    """A fresh temporary folder next to the builds, to build into."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    folder = index_dir / f"{TEMP_PREFIX}{stamp}-{uuid.uuid4().hex[:8]}"
+    """A fresh temporary folder next to the builds, to build into.
+
+    Its name starts with the UTC time to the nanosecond, zero-padded, so that
+    names sort in the order the builds were started.
+    """
+    nanoseconds = time.time_ns()
+    stamp = datetime.fromtimestamp(nanoseconds // 1_000_000_000, UTC).strftime("%Y%m%dT%H%M%S")
+    fraction = nanoseconds % 1_000_000_000
+    folder = index_dir / f"{TEMP_PREFIX}{stamp}.{fraction:09d}-{uuid.uuid4().hex[:8]}"
     folder.mkdir(parents=True)
     return folder
 
@@ -222,13 +286,35 @@ def publish(index_dir: Path, built: Path) -> Path:
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
     final = builds / built.name.removeprefix(TEMP_PREFIX)
+    previous = _live_build_name(index_dir)
     os.replace(built, final)
+    os.utime(final)  # the build's mtime records when it went live (see _prune_builds)
     link_tmp = index_dir / f"{TEMP_PREFIX}link-{uuid.uuid4().hex[:8]}"
     link_tmp.symlink_to(Path(BUILDS) / final.name)
-    os.replace(link_tmp, index_dir / CURRENT)
+    pointer = index_dir / CURRENT
+    displaced = None
+    if pointer.is_dir() and not pointer.is_symlink():
+        # a real folder named ``current`` (an index copied with its symlinks followed):
+        # a symlink cannot replace it, so it is moved aside and deleted once replaced
+        displaced = index_dir / f"{TEMP_PREFIX}displaced-{uuid.uuid4().hex[:8]}"
+        os.replace(pointer, displaced)
+    os.replace(link_tmp, pointer)
+    if displaced is not None:
+        shutil.rmtree(displaced, ignore_errors=True)
     _fsync_folder(index_dir)
-    _prune_builds(builds, keep={final.name})
+    _prune_builds(builds, live=final.name, previous=previous)
     return final
+
+
+def _live_build_name(index_dir: Path) -> str | None:
+    """The name of the build ``current`` points at, if it points into ``builds/``."""
+    try:
+        target = Path(os.readlink(index_dir / CURRENT))
+    except OSError:
+        return None
+    if target.parent != Path(BUILDS):
+        return None
+    return target.name
 
 
 def remove_leftovers(index_dir: Path) -> list[str]:
@@ -248,10 +334,30 @@ def remove_leftovers(index_dir: Path) -> list[str]:
     return removed
 
 
-def _prune_builds(builds: Path, keep: set[str]) -> None:
-    others = sorted((p for p in builds.iterdir() if p.name not in keep), reverse=True)
-    for old in others[KEEP_PREVIOUS_BUILDS:]:
+def _prune_builds(builds: Path, live: str, previous: str | None) -> None:
+    """Delete old builds: keep the live one, the one it replaced, and no more.
+
+    Build names are not trusted for the order (two builds may be made in the
+    same second, or be named by hand); the build that was live just before is
+    known from the ``current`` pointer, and any others are ranked by when they
+    were published (their folder's mtime, set by ``publish``).
+    """
+    keep = {live}
+    if previous is not None and previous != live and (builds / previous).is_dir():
+        keep.add(previous)
+    others = sorted(
+        (p for p in builds.iterdir() if p.name not in keep), key=_published_at, reverse=True
+    )
+    spare = max(0, KEEP_PREVIOUS_BUILDS - (len(keep) - 1))
+    for old in others[spare:]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _published_at(build: Path) -> tuple[int, str]:
+    try:
+        return (build.lstat().st_mtime_ns, build.name)
+    except OSError:
+        return (0, build.name)
 
 
 @contextlib.contextmanager

@@ -339,14 +339,9 @@ def test_image_credit_under_the_headline_is_removed(credit: str) -> None:
     assert [text[p.start : p.end] for p in cleaned.paragraphs] == [FIRST, LAST]
 
 
-# -- known bugs: body text lost, furniture kept ---------------------------------------------
+# -- edge cases: body text that looks like furniture, furniture that looks like body ------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cleaning.py _NOTIFICATION is searched anywhere in a line: a body sentence "
-    "saying 'never miss a' is dropped as a notification prompt",
-)
 def test_body_sentence_mentioning_never_miss_is_kept() -> None:
     quote = (
         "“I never miss a game,” said the 82-year-old fan, who has attended every home match "
@@ -357,11 +352,6 @@ def test_body_sentence_mentioning_never_miss_is_kept() -> None:
     assert quote in paragraphs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cleaning.py _RELATED_HEADER 'more from \\S.*' matches a whole body sentence "
-    "that starts with 'More from', which is dropped as a related-stories header",
-)
 def test_body_sentence_starting_with_more_from_is_kept() -> None:
     sentence = "More from the hearing will be broadcast on Friday evening."
     text = page(sentence)
@@ -369,33 +359,18 @@ def test_body_sentence_starting_with_more_from_is_kept() -> None:
     assert sentence in paragraphs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cleaning.py _classify: a body paragraph followed (after a blank line) by a "
-    "stand-alone image credit is dropped as a caption",
-)
 def test_body_paragraph_before_a_standalone_credit_is_kept() -> None:
     text = page("Getty Images")
     paragraphs = [text[p.start : p.end] for p in clean_article(text).paragraphs]
     assert paragraphs == [FIRST, LAST]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cleaning.py _classify: a related-stories headline ending with '?' ends the "
-    "related block and is kept as body",
-)
 def test_related_headline_ending_with_question_mark_is_removed() -> None:
     text = page("Related stories\n\nIs your home ready for winter?\nTen tips for driving in snow")
     paragraphs = [text[p.start : p.end] for p in clean_article(text).paragraphs]
     assert paragraphs == [FIRST, LAST]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG cleaning.py _classify: a headline of 3 words or fewer is taken for a tag line, "
-    "so an article without metadata is titled with its file name",
-)
 def test_short_headline_becomes_title_without_metadata(tmp_path: Path) -> None:
     path = tmp_path / "fed_story.txt"
     path.write_text(

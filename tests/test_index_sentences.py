@@ -67,11 +67,6 @@ def test_boundary_inside_a_quotation_is_flagged() -> None:
     assert [s.ends_inside_quote for s in found] == [True, False, False]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sentences.py _ABBREVIATIONS holds 'no' (for 'No. 1'), so a sentence ending "
-    "in the word 'no' is never split from the next one",
-)
 @pytest.mark.parametrize(
     ("paragraph", "expected"),
     [
@@ -89,20 +84,28 @@ def test_sentence_ending_in_the_word_no_splits(paragraph: str, expected: list[st
     assert sentences(paragraph) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sentences.py _is_abbreviation: 'a.m.'/'p.m.' are not abbreviations, so "
-    "'at 10 a.m. on Monday' is cut into 'at 10 a.m.' / 'on Monday.'",
-)
 def test_time_abbreviations_do_not_split() -> None:
     sentence = "The meeting starts at 10 a.m. on Monday and ends at 5 p.m. sharp."
     assert sentences(sentence) == [sentence]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sentences.py _BOUNDARY splits after a quoted '!'/'?' even when the sentence "
-    "goes on in lower case: '“Stop!” she said.' becomes '“Stop!”' / 'she said.'",
-)
 def test_quoted_exclamation_followed_by_attribution_does_not_split() -> None:
     assert sentences("“Stop!” she said. Then she left.") == ["“Stop!” she said.", "Then she left."]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("He wore the No. 5 shirt. He scored.", ["He wore the No. 5 shirt.", "He scored."]),
+        (
+            "It ends at 5 p.m. The next day it resumes.",
+            ["It ends at 5 p.m.", "The next day it resumes."],
+        ),
+        ("“Why?” asked Tom. “Because.”", ["“Why?” asked Tom.", "“Because.”"]),
+    ],
+    ids=["number-abbreviation", "time-then-new-sentence", "quoted-question-then-attribution"],
+)
+def test_abbreviations_and_quotes_split_only_where_a_sentence_starts(
+    paragraph: str, expected: list[str]
+) -> None:
+    assert sentences(paragraph) == expected

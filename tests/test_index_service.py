@@ -338,11 +338,6 @@ def test_added_article_is_indexed_and_findable(
     assert result.passages[0].source.title == "Local bakery wins national award for its sourdough"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG builder.py _reusable_parts reuses the stored ArticleRecord by content hash: "
-    "after renaming a.txt to a.md (same id and bytes) the index still lists path a.txt",
-)
 def test_renamed_article_file_shows_its_new_path(
     hashing_service: CorpusService, seed_copy: Path
 ) -> None:
@@ -425,11 +420,6 @@ def test_broken_sidecar_is_ignored_with_a_warning(
     assert titles[SEED_002].startswith("'He wouldn't do it'")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG builder.py build_snapshot drops an article without body text (only a "
-    "headline or only boilerplate) silently: not indexed, not in BuildReport.skipped",
-)
 def test_article_without_body_is_reported_as_skipped(
     seed_copy: Path, make_service: ServiceFactory
 ) -> None:

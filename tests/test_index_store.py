@@ -20,7 +20,14 @@ from index.lexical import tokenize
 from index.models import StoredQuote
 from index.search import Searcher
 from index.snapshot import IndexSnapshot
-from index.store import load_snapshot, publish, remove_leftovers, resolve_current, save_snapshot
+from index.store import (
+    load_snapshot,
+    new_build_folder,
+    publish,
+    remove_leftovers,
+    resolve_current,
+    save_snapshot,
+)
 
 SEED_000 = "000_c0f8695bc582e640"
 SEED_002 = "002_371d6967d823f2f5"
@@ -199,13 +206,6 @@ def test_truncated_manifest_is_refused_as_corrupt(saved: Path) -> None:
         load_snapshot(saved, model=MODEL)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="BUG store.py _check_files: a manifest whose 'files' entries are not objects "
-    "raises AttributeError instead of IndexCorrupt (so CorpusService.open() crashes "
-    "instead of rebuilding)",
-)
 def test_manifest_with_malformed_file_entries_is_refused_as_corrupt(saved: Path) -> None:
     manifest_path = saved / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -213,6 +213,45 @@ def test_manifest_with_malformed_file_entries_is_refused_as_corrupt(saved: Path)
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexCorrupt):
         load_snapshot(saved, model=MODEL)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("passage_count", "12"),
+        ("dimension", True),
+        ("article_count", -1),
+        ("chunking", []),
+        ("libraries", {"numpy": 2}),
+        ("files", ["articles.json"]),
+        ("files", {"articles.json": {"bytes": "10", "sha256": "x"}}),
+        ("files", {"../articles.json": {"bytes": 10, "sha256": "x"}}),
+    ],
+    ids=[
+        "count-as-text",
+        "bool-dimension",
+        "negative-count",
+        "chunking-list",
+        "library-version-number",
+        "files-list",
+        "file-bytes-text",
+        "file-outside-folder",
+    ],
+)
+def test_manifest_with_fields_of_the_wrong_type_is_refused_as_corrupt(
+    saved: Path, field: str, value: object
+) -> None:
+    manifest_path = saved / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest[field] = value
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="manifest"):
+        load_snapshot(saved, model=MODEL)
+
+
+def test_build_folder_names_sort_in_the_order_they_were_made(tmp_path: Path) -> None:
+    made = [new_build_folder(tmp_path).name for _ in range(5)]
+    assert sorted(made) == made
 
 
 def test_folder_without_manifest_is_unavailable_not_corrupt(saved: Path) -> None:
@@ -264,12 +303,6 @@ def test_at_most_two_builds_are_kept(snapshot: IndexSnapshot, tmp_path: Path) ->
     assert resolve_current(index_dir) == published[3].resolve()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG store.py _prune_builds orders builds by name, and names made in the same "
-    "second differ only by a random suffix: the build that was live just before may be "
-    "deleted while an older one is kept",
-)
 def test_build_replaced_last_is_the_one_kept(snapshot: IndexSnapshot, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     names = ["20250101T000000-ffffffff", "20250101T000000-eeeeeeee", "20250101T000000-dddddddd"]
