@@ -42,9 +42,13 @@ def load_corpus(seeds_dir: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> LoadedCo
         return LoadedCorpus((), (SkippedFile(str(seeds_dir), "seeds folder not found"),))
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
+    seen: dict[str, str] = {}
     for path in _article_paths(seeds_dir.iterdir()):
         try:
+            if path.stem in seen:
+                raise ArticleRejected(f"same article id as {seen[path.stem]} (rename one of them)")
             articles.append(read_article(path, max_bytes))
+            seen[path.stem] = path.name
         except ArticleRejected as rejected:
             log.warning("skipping %s: %s", path.name, rejected.reason)
             skipped.append(SkippedFile(path.name, rejected.reason))

@@ -60,9 +60,7 @@ class QueryBatcher:
             return
         with self._start_lock:
             if self._worker is None:
-                self._worker = threading.Thread(
-                    target=self._run, name="query-batcher", daemon=True
-                )
+                self._worker = threading.Thread(target=self._run, name="query-batcher", daemon=True)
                 self._worker.start()
 
     def _run(self) -> None:

@@ -32,7 +32,7 @@ from index.models import (
     StoredQuote,
 )
 from index.protocols import ProgressCallback
-from index.quote_index import extract_article_quotes
+from index.quote_index import extract_article_quotes, quote_sentences
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
 from index.vector_index import describe, make_index
 
@@ -52,6 +52,8 @@ class ArticleParts:
     sentence_vectors: tuple[Vectors, ...]
     quotes: tuple[StoredQuote, ...]
     quote_vectors: Vectors
+    quote_parts: tuple[Vectors, ...]
+    """For each quote, the vectors of its sentences (none for a one-sentence quote)."""
     reused: bool
 
 
@@ -190,6 +192,7 @@ def _reusable_parts(
             quote_vectors=previous.quote_vectors[quote_rows]
             if quote_rows
             else np.zeros((0, previous.manifest.dimension), np.float32),
+            quote_parts=tuple(previous.quote_parts(r) for r in quote_rows),
             reused=True,
         )
     return reusable
@@ -219,11 +222,7 @@ def _embed_fresh(
         else np.zeros((0, embedder.dimension), np.float32)
     )
     all_quotes = [q for _, _, quotes in fresh for q in quotes]
-    quote_vectors = (
-        embedder.encode_queries([q.text for q in all_quotes])
-        if all_quotes
-        else np.zeros((0, embedder.dimension), np.float32)
-    )
+    quote_vectors, quote_parts = _embed_quotes(all_quotes, embedder)
     results = []
     chunk_row = 0
     quote_row = 0
@@ -251,6 +250,7 @@ def _embed_fresh(
                     sentence_vectors=tuple(sentence_vectors[chunk_row : chunk_row + n]),
                     quotes=tuple(quotes),
                     quote_vectors=quote_vectors[quote_row : quote_row + m],
+                    quote_parts=quote_parts[quote_row : quote_row + m],
                     reused=False,
                 ),
             )
@@ -258,6 +258,24 @@ def _embed_fresh(
         chunk_row += n
         quote_row += m
     return results
+
+
+def _embed_quotes(
+    quotes: Sequence[StoredQuote], embedder: Embedder
+) -> tuple[Vectors, tuple[Vectors, ...]]:
+    """Each quote's vector, and its sentences' vectors, in one encoder call."""
+    if not quotes:
+        return np.zeros((0, embedder.dimension), np.float32), ()
+    parts = [quote_sentences(q.text) for q in quotes]
+    texts = [q.text for q in quotes] + [text for sentences in parts for text in sentences]
+    vectors = embedder.encode_queries(texts)
+    whole = vectors[: len(quotes)]
+    per_quote: list[Vectors] = []
+    row = len(quotes)
+    for sentences in parts:
+        per_quote.append(vectors[row : row + len(sentences)])
+        row += len(sentences)
+    return whole, tuple(per_quote)
 
 
 def _assemble(
@@ -293,6 +311,14 @@ def _assemble(
     offsets = np.zeros(len(passages) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(v) for v in sentence_blocks])
     quote_vectors = np.concatenate([p.quote_vectors for p in parts])
+    part_blocks = [v for p in parts for v in p.quote_parts]
+    quote_part_vectors = (
+        np.concatenate(part_blocks)
+        if part_blocks
+        else np.zeros((0, embedder.dimension), np.float32)
+    )
+    part_offsets = np.zeros(len(quotes) + 1, dtype=np.int64)
+    part_offsets[1:] = np.cumsum([len(v) for v in part_blocks]) if part_blocks else 0
     faiss_index = make_index(passage_vectors)
     articles = tuple(p.record for p in parts)
     manifest = Manifest(
@@ -320,6 +346,8 @@ def _assemble(
         bm25=BM25Index.build(p.text for p in passages),
         quotes=tuple(quotes),
         quote_vectors=np.ascontiguousarray(quote_vectors, dtype=np.float32),
+        quote_part_vectors=np.ascontiguousarray(quote_part_vectors, dtype=np.float32),
+        quote_part_offsets=part_offsets,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.cleaning import CleanedArticle
 from index.models import Article, Span, StoredQuote
 from index.quotes import Quote, extract_quotes
+from index.sentences import split_sentences
 
 
 def extract_article_quotes(article: Article, cleaned: CleanedArticle) -> list[StoredQuote]:
@@ -19,6 +20,12 @@ def extract_article_quotes(article: Article, cleaned: CleanedArticle) -> list[St
         to_stored(article.id, i, quote)
         for i, quote in enumerate(extract_quotes(article.text, blocks))
     ]
+
+
+def quote_sentences(text: str) -> list[str]:
+    """The sentences of a quote of several sentences; none for a one-sentence quote."""
+    sentences = [text[s.span.start : s.span.end] for s in split_sentences(text, Span(0, len(text)))]
+    return sentences if len(sentences) > 1 else []
 
 
 def to_stored(article_id: str, number: int, quote: Quote) -> StoredQuote:

@@ -25,7 +25,7 @@ from index.snapshot import IndexSnapshot
 
 @dataclass(frozen=True, slots=True)
 class QuoteSearchConfig:
-    match_threshold: float = 0.3
+    match_threshold: float = 0.35
     """Below this score a quote is not a match."""
     semantic_weight: float = 0.7
     lexical_weight: float = 0.3
@@ -94,6 +94,14 @@ class QuoteSearcher:
 
     def _scores(self, query: str, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         semantic = self.snapshot.quote_vectors @ vector
+        parts = self.snapshot.quote_part_vectors
+        if len(parts):
+            # a quote matches as well as its best sentence does
+            part_scores = parts @ vector
+            owners = np.repeat(
+                np.arange(len(self.snapshot.quotes)), np.diff(self.snapshot.quote_part_offsets)
+            )
+            np.maximum.at(semantic, owners, part_scores)
         query_terms = set(tokenize(query))
         weights = {t: self._idf.get(t, self._unseen_idf) for t in query_terms}
         total = sum(weights.values())

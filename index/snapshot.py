@@ -12,7 +12,7 @@ from index.embedding import Vectors
 from index.lexical import BM25Index
 from index.models import ArticleRecord, Passage, StoredQuote
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CHUNKER_VERSION = 2
 """Bumped when cleaning or chunking changes, so stored passages are not reused."""
 
@@ -49,6 +49,11 @@ class IndexSnapshot:
     bm25: BM25Index
     quotes: tuple[StoredQuote, ...]
     quote_vectors: Vectors
+    """One vector per quote, for its whole text."""
+    quote_part_vectors: Vectors
+    """One vector per sentence of each quote of several sentences, quote after quote."""
+    quote_part_offsets: npt.NDArray[np.int64]
+    """Row of quote i's first sentence in ``quote_part_vectors``; length len(quotes) + 1."""
     articles_by_id: dict[str, ArticleRecord] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -57,6 +62,10 @@ class IndexSnapshot:
     def passage_sentence_vectors(self, passage_id: int) -> Vectors:
         start, end = self.sentence_offsets[passage_id], self.sentence_offsets[passage_id + 1]
         return self.sentence_vectors[start:end]
+
+    def quote_parts(self, row: int) -> Vectors:
+        start, end = self.quote_part_offsets[row], self.quote_part_offsets[row + 1]
+        return self.quote_part_vectors[start:end]
 
     def passage_vectors(self, ids: list[int] | None = None) -> Vectors:
         """Passage vectors read back from the FAISS index."""

@@ -9,7 +9,8 @@
     sentences.npy         sentence vectors (float32) and
     sentence_offsets.npy  where each passage's sentences start in it
     bm25.npz, bm25_vocab.json   the lexical index
-    quotes.jsonl, quotes.npy    extracted quotes and their vectors
+    quotes.jsonl, quotes.npy    extracted quotes and their vectors, and
+    quote_parts.npy, quote_part_offsets.npy   a vector per sentence of longer quotes
 
 The index directory the settings name holds builds and a ``current`` symlink;
 ``publish`` swaps a complete, verified build in with one atomic rename.
@@ -66,6 +67,8 @@ def save_snapshot(snapshot: IndexSnapshot, folder: Path) -> Manifest:
     bm25_files = snapshot.bm25.save(folder)
     _write_jsonl(folder / "quotes.jsonl", (dataclasses.asdict(q) for q in snapshot.quotes))
     _save_npy(folder / "quotes.npy", snapshot.quote_vectors)
+    _save_npy(folder / "quote_parts.npy", snapshot.quote_part_vectors)
+    _save_npy(folder / "quote_part_offsets.npy", snapshot.quote_part_offsets)
     names = [
         "articles.json",
         "passages.jsonl",
@@ -75,6 +78,8 @@ def save_snapshot(snapshot: IndexSnapshot, folder: Path) -> Manifest:
         *bm25_files,
         "quotes.jsonl",
         "quotes.npy",
+        "quote_parts.npy",
+        "quote_part_offsets.npy",
     ]
     files = {name: _file_fingerprint(folder / name) for name in names}
     manifest = dataclasses.replace(snapshot.manifest, files=files)
@@ -115,6 +120,8 @@ def load_snapshot(
         bm25 = BM25Index.load(folder)
         quotes = tuple(StoredQuote(**row) for row in _read_jsonl(folder / "quotes.jsonl"))
         quote_vectors = np.load(folder / "quotes.npy", allow_pickle=False)
+        quote_part_vectors = np.load(folder / "quote_parts.npy", allow_pickle=False)
+        quote_part_offsets = np.load(folder / "quote_part_offsets.npy", allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorrupt(f"index at {folder} is corrupt: {error}") from error
     snapshot = IndexSnapshot(
@@ -127,6 +134,8 @@ def load_snapshot(
         bm25=bm25,
         quotes=quotes,
         quote_vectors=quote_vectors,
+        quote_part_vectors=quote_part_vectors,
+        quote_part_offsets=quote_part_offsets,
     )
     check_consistency(snapshot, folder)
     return snapshot
@@ -221,6 +230,10 @@ def check_consistency(snapshot: IndexSnapshot, folder: Path) -> None:
         problems.append("lexical index does not match the passages")
     if len(snapshot.quotes) != len(snapshot.quote_vectors):
         problems.append("quote vectors do not match the quotes")
+    if snapshot.quote_part_offsets.shape != (len(snapshot.quotes) + 1,) or int(
+        snapshot.quote_part_offsets[-1]
+    ) != len(snapshot.quote_part_vectors):
+        problems.append("quote sentence vectors do not match the quotes")
     if len(snapshot.articles) != manifest.article_count:
         problems.append("article count does not match the manifest")
     known = {a.id for a in snapshot.articles}

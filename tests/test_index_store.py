@@ -66,6 +66,8 @@ def snapshot(seeds_dir: Path) -> IndexSnapshot:
         manifest=dataclasses.replace(built.manifest, quote_count=len(quotes)),
         quotes=quotes,
         quote_vectors=embedder.encode_queries([q.text for q in quotes]),
+        quote_part_vectors=np.zeros((0, embedder.dimension), np.float32),
+        quote_part_offsets=np.zeros(len(quotes) + 1, dtype=np.int64),
     )
 
 
