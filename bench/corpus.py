@@ -161,7 +161,8 @@ def make_article(index: int, rng: random.Random) -> tuple[str, dict[str, str | N
         else:
             paragraphs.append(
                 f"{other}, who has led the {rng.choice(TOPICS)} since {rng.randint(1990, 2024)}, "
-                f"told reporters the {topic} was {rng.choice(['a success', 'a mistake', 'overdue'])}."
+                f"told reporters the {topic} was "
+                f"{rng.choice(['a success', 'a mistake', 'overdue'])}."
             )
     if rng.random() < 0.4:
         paragraphs += [
@@ -200,6 +201,27 @@ def synthetic_vectors(count: int, dimension: int = 384, seed: int = 7) -> npt.ND
         n = min(step, count - start)
         picks = rng.integers(0, len(centres), n)
         block = centres[picks] + 0.6 * rng.standard_normal((n, dimension)).astype(np.float32)
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        out[start : start + n] = block
+    return out
+
+
+def manifold_vectors(
+    count: int, dimension: int = 384, latent: int = 32, noise: float = 0.3, seed: int = 7
+) -> npt.NDArray[np.float32]:
+    """Normalised vectors near a random ``latent``-dimensional subspace, with no clusters.
+
+    A stress case for approximate search, harder than ``synthetic_vectors``:
+    neighbourhoods are continuous, so k-means cells (IVF) cut through them.
+    """
+    rng = np.random.default_rng(seed)
+    basis = rng.standard_normal((latent, dimension)).astype(np.float32)
+    out = np.empty((count, dimension), dtype=np.float32)
+    step = 100_000
+    for start in range(0, count, step):
+        n = min(step, count - start)
+        block = rng.standard_normal((n, latent)).astype(np.float32) @ basis
+        block += noise * rng.standard_normal((n, dimension)).astype(np.float32)
         block /= np.linalg.norm(block, axis=1, keepdims=True)
         out[start : start + n] = block
     return out
