@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from index.articles import load_corpus
 from index.batching import QueryBatcher
-from index.builder import build_snapshot, check_corpus
 from index.embedding import Embedder, load_embedder
 from index.errors import IndexMismatch, IndexUnavailable, ReindexInProgress
 from index.models import (
@@ -184,6 +183,16 @@ class CorpusService:
 
     # -- reindex -------------------------------------------------------------
 
+    def _stored_snapshot(self) -> IndexSnapshot | None:
+        """The index on disk, when usable, so a fresh process can reuse its unchanged articles."""
+        try:
+            return load_snapshot(
+                resolve_current(self.settings.index_dir), model=self.settings.embedding_model
+            )
+        except IndexUnavailable as reason:
+            log.info("no reusable index on disk (%s): embedding every article", reason)
+            return None
+
     @property
     def reindexing(self) -> bool:
         return self._reindex_lock.locked()
@@ -199,12 +208,15 @@ class CorpusService:
             self._reindex_lock.release()
 
     def _rebuild(self, progress: ProgressCallback | None) -> BuildReport:
+        # imported here: answering questions never needs the builder or the quote extractor
+        from index.builder import build_snapshot, check_corpus
+
         started = time.perf_counter()
         index_dir = self.settings.index_dir
         remove_leftovers(index_dir)
         corpus = load_corpus(self.settings.seeds_dir)
         check_corpus(corpus)  # before self.embedder: no model load for a missing/empty folder
-        previous = self._live.snapshot if self._live is not None else None
+        previous = self._live.snapshot if self._live is not None else self._stored_snapshot()
         snapshot, report = build_snapshot(
             corpus,
             self.embedder,

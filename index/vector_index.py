@@ -1,24 +1,29 @@
 """FAISS indexes for normalised vectors: exact while small, IVF when large.
 
-Chosen by ``python -m bench.scale --count 1000000`` (2 cores, 384 dims,
-``bench.corpus.synthetic_vectors``, 200 held-out queries, single-query
-latency with FAISS's default threads; figures from the run of the lead's
-report, on a machine shared with other jobs):
+Chosen by ``python -m bench.scale --count 1000000`` (FAISS 1.15.1, 2 cores
+shared with other jobs, 384 dims, ``bench.corpus.synthetic_vectors``, 200
+held-out queries, single-query search, k=24; run of 2026-11-22, 505 s):
 
-* exact (``IndexFlatIP``) single-query p50 grows with the size: about 1 ms at
-  10k vectors, past 5 ms between 30k and 100k, 80-240 ms at 1M. Below
-  ``APPROXIMATE_THRESHOLD`` exact search is fast enough and has perfect recall.
-* ``IndexIVFFlat`` (``nlist`` = the power of two nearest sqrt(n), spherical
-  k-means on a sample of 64 vectors per list, ``nprobe`` = 32): at 1M, build
-  ~20 s, recall@10 1.00 against exact search, p50 ~2.6 ms, serialized size
-  1.03x the raw vectors (the vectors, 8-byte ids, a direct map and the centroids).
-* ``IndexHNSWFlat`` M=16, efConstruction=40 (kept as ``kind="hnsw"`` to compare):
-  at 1M, build ~265 s and recall@10 only 0.75 / 0.85 / 0.90 at efSearch 64 /
-  256 / 512 on these vectors (isotropic noise inside each cluster is the
-  hardest case for a graph), 1.09x the raw vectors.
+* exact ``IndexFlatIP``, one thread: p50 0.48 / 2.7 / 5.2 / 9.6 / 26.5 / 90 ms
+  at 10k / 30k / 50k / 100k / 300k / 1M vectors (~0.09 ms per 1k vectors: 5 ms
+  at ~54k). With FAISS's default two threads it is slower on a busy machine
+  (2.7 / 16 / 24 / 36 / 88 / 127 ms): the single query waits for a second core.
+  Below ``APPROXIMATE_THRESHOLD`` exact search costs under ~5 ms, recall 1.
+* ``IndexIVFFlat``, ``nlist`` = the power of two nearest sqrt(n), spherical
+  k-means on 64 vectors per list, ``nprobe`` 32: recall@10 1.000 at every size;
+  at 1M: build 19.8 s, p50 3.45 ms, p95 4.6 ms, file and RSS after
+  ``read_index`` 1.01x the raw vectors, ``read_index`` 2.9 s.
+* ``IndexHNSWFlat`` M=16, efConstruction=40 (``kind="hnsw"``, to compare): at
+  1M build 191 s and recall@10 0.75 / 0.85 / 0.90 at efSearch 64 / 256 / 512
+  (0.94 at 300k with efSearch 256), 1.09x the raw vectors: isotropic noise
+  inside each cluster is a hard case for a graph, and k-means cells fit it.
 
-On vectors without cluster structure IVF needs more probes than on these; the
-stress line of ``bench/scale.py`` prints its recall so a retune shows up there.
+On vectors without clusters (``bench.corpus.manifold_vectors``, the stress
+line of ``bench/scale.py``) IVF at 1M needs nprobe 128 for recall@10 0.96
+(p50 13 ms; 0.74 at nprobe 32). Check recall on real embeddings once a large
+corpus exists. FAISS saves ``nprobe`` with the index; ``configure_loaded``
+re-applies ``IVF_NPROBE`` to an index read from disk, so a retune needs no
+rebuild once ``store.load_snapshot`` calls it after ``faiss.read_index``.
 """
 
 from __future__ import annotations
@@ -31,10 +36,10 @@ import numpy as np
 from index.embedding import Vectors
 
 APPROXIMATE_THRESHOLD = 50_000
-"""From this many vectors on, an IVF index instead of exact search (see above)."""
+"""From this many vectors on, an IVF index instead of exact search (exact p50 ~5 ms here)."""
 IVF_NPROBE = 32
-"""Lists searched per query. 2 already gave recall 1.00 at 1M on clustered vectors; 32
-keeps p50 near 3 ms at 1M and leaves a margin for real embeddings, less clustered."""
+"""Lists searched per query: recall@10 1.000 needed 2 at 1M and 8 at 50k on clustered
+vectors; 32 keeps p50 ~3.5 ms at 1M and leaves a margin for less clustered embeddings."""
 IVF_TRAIN_PER_LIST = 64
 """Training sample per list (FAISS wants 39 to 256)."""
 IVF_KMEANS_ITERATIONS = 20
@@ -42,6 +47,7 @@ IVF_SEED = 1234
 
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 40
+"""40 keeps the comparison build in ``bench/scale.py`` at 191 s for 1M vectors."""
 HNSW_EF_SEARCH = 256
 
 
@@ -58,6 +64,8 @@ def make_index(vectors: Vectors, kind: str | None = None) -> Any:
     kind = kind or index_kind_for(count)
     index: Any
     if kind == "ivf":
+        if not count:
+            raise ValueError("an IVF index is trained on its vectors: none were given")
         nlist = ivf_nlist(count)
         index = faiss.IndexIVFFlat(
             faiss.IndexFlatIP(dimension), dimension, nlist, faiss.METRIC_INNER_PRODUCT
