@@ -30,7 +30,7 @@ from index.snapshot import IndexSnapshot
 class SearchConfig:
     candidates: int = 24
     """Passages taken from each of the dense and the lexical retrievers."""
-    answer_threshold: float = 0.34
+    answer_threshold: float = 0.30
     """Below this blended score, nothing is relevant enough to be an answer."""
     secondary_margin: float = 0.2
     """Further passages must score within this margin of the best one."""
@@ -42,14 +42,18 @@ class SearchConfig:
     passage_weight: float = 0.35
     sentence_weight: float = 0.45
     lexical_weight: float = 0.20
-    answer_type_bonus: float = 0.05
-    """Added when a sentence holds the kind of answer the question asks for."""
+    answer_type_bonus: float = 0.1
+    """Added when a sentence holds the kind of answer the question asks for: it helps
+    rank and highlight, but never makes an irrelevant passage an answer."""
 
 
 @dataclass(frozen=True, slots=True)
 class ScoredPassage:
     passage_id: int
     score: float
+    """Ranks the passages: relevance plus the answer-type bonus."""
+    relevance: float
+    """Meaning and word evidence only: what the no-answer threshold is applied to."""
     sentence: int
     """Index of the highlight sentence within the passage."""
     sentence_vector: npt.NDArray[np.float32]
@@ -80,10 +84,12 @@ class Searcher:
     ) -> SearchResult:
         scored = self.rank(question, vector)
         config = self.config
-        if not scored or scored[0].score < config.answer_threshold:
+        if not scored or max(s.relevance for s in scored) < config.answer_threshold:
             return SearchResult(question=question, answered=False, passages=())
         floor = max(config.answer_threshold, scored[0].score - config.secondary_margin)
-        hits = self._merge_duplicates([s for s in scored if s.score >= floor], k)
+        hits = self._merge_duplicates(
+            [s for s in scored if s.score >= floor and s.relevance >= config.answer_threshold], k
+        )
         return SearchResult(question=question, answered=True, passages=tuple(hits))
 
     def rank(self, question: str, vector: npt.NDArray[np.float32]) -> list[ScoredPassage]:
@@ -142,8 +148,9 @@ class Searcher:
         )
         best = int(np.argmax(sentence_scores))
         score = config.passage_weight * passage_similarity + float(sentence_scores[best])
+        relevance = score - config.answer_type_bonus * float(typed[best])
         vector = sentence_vectors[best] if len(sentence_vectors) else np.zeros_like(query)
-        return ScoredPassage(passage_id, score, best, vector)
+        return ScoredPassage(passage_id, score, relevance, best, vector)
 
     def _merge_duplicates(self, scored: list[ScoredPassage], k: int) -> list[PassageHit]:
         """Keep the best passage of each statement; its duplicates add their sources."""
