@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import gc
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -38,14 +39,60 @@ async def run_in_pool(pool: Executor, function: Callable[..., T], *args: Any) ->
     return await loop.run_in_executor(pool, functools.partial(context.run, function, *args))
 
 
+EXPIRED_INTERACTION_CODES = frozenset({10062, 10015})
+"""Discord's "Unknown interaction" (not acknowledged within 3 s) and "Unknown Webhook"
+(interaction token past its 15 minutes)."""
+
+
+def interaction_expired(error: BaseException) -> bool:
+    """Whether ``error`` says Discord no longer accepts replies to the interaction."""
+    original = unwrap(error)
+    return isinstance(original, discord.NotFound) and original.code in EXPIRED_INTERACTION_CODES
+
+
+def freeze_startup_heap() -> None:
+    """Exempt everything alive now (model, index, libraries) from the cyclic GC's passes.
+
+    A full collection walks every tracked object while holding the GIL, in whichever
+    thread triggers it: with torch and the model loaded (~450,000 objects) that stalled
+    the event loop for 100-500 ms. Frozen objects are still freed by reference counting
+    (only reference cycles among them are never collected), so this is done once per
+    process, when the first bot starts.
+    """
+    if gc.get_freeze_count():
+        return
+    gc.collect()
+    gc.freeze()
+
+
 class AnswerTree(app_commands.CommandTree["NewsBot"]):
     """The command tree, with the one central error handler."""
 
     async def on_error(
         self, interaction: discord.Interaction[NewsBot], error: app_commands.AppCommandError, /
     ) -> None:
-        report = describe_error(error)
         name = interaction.command.qualified_name if interaction.command else "?"
+        if interaction_expired(error):
+            # Not a bug: Discord stopped accepting replies (3 s to acknowledge, 15 min to
+            # answer), e.g. after the gateway replayed it late. No reply can reach the user.
+            age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+            level = (
+                logging.DEBUG
+                if interaction.type is discord.InteractionType.autocomplete
+                else logging.WARNING
+            )
+            log.log(
+                level,
+                "/%s for user %s could not be answered: Discord no longer accepts replies to "
+                "interaction %s (%.1f s old): %s",
+                name,
+                interaction.user.id,
+                interaction.id,
+                age,
+                unwrap(error),
+            )
+            return
+        report = describe_error(error)
         if report.log_traceback:
             original = unwrap(error)
             log.error(
@@ -134,6 +181,7 @@ class NewsBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Load one cog per feature, then sync the commands (idempotent: login may be retried)."""
+        freeze_startup_heap()  # the service is loaded by now: keep GC pauses off the loop
         for extension in self.COGS:
             if extension not in self.extensions:
                 await self.load_extension(extension)

@@ -108,7 +108,13 @@ class BotSettings(IndexSettings):
         default=30.0, ge=0, le=86_400, description="Cooldown window in seconds (0 = no cooldown)."
     )
     worker_threads: int = Field(
-        default=4, ge=1, le=64, description="Threads answering questions off the event loop."
+        default=16,
+        ge=1,
+        le=64,
+        description=(
+            "Threads answering questions off the event loop; questions waiting in them at "
+            "the same time are encoded in one model call, so not too few (see bench/load.py)."
+        ),
     )
     progress_interval_seconds: float = Field(
         default=1.5,

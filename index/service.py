@@ -44,6 +44,11 @@ from index.store import (
 
 log = logging.getLogger(__name__)
 
+SEARCH_SLOTS = 2
+"""Questions searched at the same time, once encoded. Searching is mostly Python (it
+holds the GIL): more threads at it only make an event loop in the same process wait
+longer for the GIL (see bench/load.py), while many may wait for their encodes together."""
+
 
 @dataclass(frozen=True)
 class _Live:
@@ -67,6 +72,7 @@ class CorpusService:
         self._live: _Live | None = None
         self._reindex_lock = threading.Lock()
         self._embedder_lock = threading.Lock()
+        self._search_slots = threading.BoundedSemaphore(SEARCH_SLOTS)
         self._batcher: QueryBatcher | None = None
 
     # -- lifecycle ---------------------------------------------------------
@@ -148,7 +154,8 @@ class CorpusService:
         text = normalise_query(question, self.settings.max_question_chars)
         live = self._require()
         vector = self.batcher.encode(text)
-        return live.searcher.search_vector(text, vector, max(1, min(k, 10)))
+        with self._search_slots:
+            return live.searcher.search_vector(text, vector, max(1, min(k, 10)))
 
     def ask_many(self, questions: list[str], k: int = 3) -> list[SearchResult]:
         """Answer several (already validated) questions in one encoder batch."""
@@ -159,7 +166,8 @@ class CorpusService:
         text = normalise_query(quote, self.settings.max_question_chars, what="quote")
         live = self._require()
         vector = self.batcher.encode(text)
-        return live.quotes.search(text, max(1, min(k, 10)), vector=vector)
+        with self._search_slots:
+            return live.quotes.search(text, max(1, min(k, 10)), vector=vector)
 
     def quote_suggestions(self, prefix: str, limit: int = 25) -> list[str]:
         live = self._live
