@@ -25,6 +25,9 @@ from index.lexical import tokenize
 from index.models import Passage, PassageHit, SearchResult, SourceRef
 from index.snapshot import IndexSnapshot
 
+CACHE_LIMIT = 500_000
+"""Sentences whose terms are remembered between questions (about 100 MB at most)."""
+
 
 @dataclass(frozen=True, slots=True)
 class SearchConfig:
@@ -68,6 +71,9 @@ class Searcher:
         self.snapshot = snapshot
         self.embedder = embedder
         self.config = config or SearchConfig()
+        # per-sentence facts that do not depend on the question, filled in as needed
+        self._terms_cache: dict[int, frozenset[str]] = {}
+        self._offers_cache: dict[tuple[int, AnswerType], bool] = {}
 
     def search(self, question: str, k: int = 3) -> SearchResult:
         return self.search_many([question], k)[0]
@@ -119,38 +125,86 @@ class Searcher:
                 dense[i] = float(row)
         weights = {t: snapshot.bm25.term_idf(t) for t in set(terms)}
         kind = question_type(question)
-        scored = [self._score(i, dense[i], query[0], weights, kind) for i in candidates]
-        scored.sort(key=lambda s: s.score, reverse=True)
-        return scored
+        return self._score_all(sorted(candidates), dense, query[0], weights, kind)
 
-    def _score(
+    def _score_all(
         self,
-        passage_id: int,
-        passage_similarity: float,
+        candidates: list[int],
+        passage_similarity: dict[int, float],
         query: npt.NDArray[np.float32],
         term_weights: dict[str, float],
         kind: AnswerType | None,
-    ) -> ScoredPassage:
+    ) -> list[ScoredPassage]:
+        """Score every sentence of every candidate at once; each passage by its best one."""
         snapshot = self.snapshot
         config = self.config
-        passage = snapshot.passages[passage_id]
-        sentence_vectors = snapshot.passage_sentence_vectors(passage_id)
-        similarities = sentence_vectors @ query if len(sentence_vectors) else np.zeros(1)
-        sentences = [passage.text[a:b] for a, b in passage.sentence_ranges] or [passage.text]
-        coverages = np.array([_coverage(term_weights, sentence) for sentence in sentences])
+        offsets = snapshot.sentence_offsets
+        rows = np.concatenate(
+            [np.arange(offsets[c], offsets[c + 1], dtype=np.int64) for c in candidates]
+        )
+        owners = np.repeat(
+            np.arange(len(candidates)), [offsets[c + 1] - offsets[c] for c in candidates]
+        )
+        similarities = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
+        total = sum(term_weights.values())
+        coverages = np.array(
+            [
+                sum(w for t, w in term_weights.items() if t in self._sentence_terms(int(row)))
+                / total
+                if total
+                else 0.0
+                for row in rows
+            ]
+        )
         typed = np.array(
-            [1.0 if kind is not None and offers(sentence, kind) else 0.0 for sentence in sentences]
+            [1.0 if kind is not None and self._offers(int(row), kind) else 0.0 for row in rows]
         )
         sentence_scores = (
             config.sentence_weight * similarities
             + config.lexical_weight * coverages
             + config.answer_type_bonus * typed
         )
-        best = int(np.argmax(sentence_scores))
-        score = config.passage_weight * passage_similarity + float(sentence_scores[best])
-        relevance = score - config.answer_type_bonus * float(typed[best])
-        vector = sentence_vectors[best] if len(sentence_vectors) else np.zeros_like(query)
-        return ScoredPassage(passage_id, score, relevance, best, vector)
+        scored: list[ScoredPassage] = []
+        for position, passage_id in enumerate(candidates):
+            mine = np.flatnonzero(owners == position)
+            if len(mine) == 0:
+                continue
+            best_row = int(mine[np.argmax(sentence_scores[mine])])
+            best = best_row - int(mine[0])
+            score = config.passage_weight * passage_similarity[passage_id] + float(
+                sentence_scores[best_row]
+            )
+            relevance = score - config.answer_type_bonus * float(typed[best_row])
+            vector = snapshot.sentence_vectors[rows[best_row]]
+            scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
+        scored.sort(key=lambda s: s.score, reverse=True)
+        return scored
+
+    def _sentence_text(self, row: int) -> str:
+        passage_id = int(np.searchsorted(self.snapshot.sentence_offsets, row, side="right")) - 1
+        passage = self.snapshot.passages[passage_id]
+        start, end = passage.sentence_ranges[row - int(self.snapshot.sentence_offsets[passage_id])]
+        return passage.text[start:end]
+
+    def _sentence_terms(self, row: int) -> frozenset[str]:
+        """The content terms of a sentence, computed once per snapshot (cached)."""
+        terms = self._terms_cache.get(row)
+        if terms is None:
+            if len(self._terms_cache) > CACHE_LIMIT:
+                self._terms_cache.clear()
+            terms = frozenset(tokenize(self._sentence_text(row)))
+            self._terms_cache[row] = terms
+        return terms
+
+    def _offers(self, row: int, kind: AnswerType) -> bool:
+        key = (row, kind)
+        found = self._offers_cache.get(key)
+        if found is None:
+            if len(self._offers_cache) > CACHE_LIMIT:
+                self._offers_cache.clear()
+            found = offers(self._sentence_text(row), kind)
+            self._offers_cache[key] = found
+        return found
 
     def _merge_duplicates(self, scored: list[ScoredPassage], k: int) -> list[PassageHit]:
         """Keep the best passage of each statement; its duplicates add their sources."""
@@ -200,15 +254,6 @@ class Searcher:
             sources=tuple(sources),
             passage_ids=tuple(ids),
         )
-
-
-def _coverage(term_weights: dict[str, float], sentence: str) -> float:
-    """The idf-weighted share of the question's terms that the sentence contains."""
-    total = sum(term_weights.values())
-    if total <= 0:
-        return 0.0
-    present = set(tokenize(sentence))
-    return sum(w for t, w in term_weights.items() if t in present) / total
 
 
 def _highlight_text(passage: Passage, sentence: int) -> str:
