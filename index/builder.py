@@ -38,7 +38,7 @@ from index.vector_index import describe, make_index
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH = 64
+EMBED_BATCH = 128
 NO_BODY_REASON = "no body text after removing page boilerplate"
 
 
@@ -205,20 +205,26 @@ def _embed_fresh(
 ) -> list[tuple[Article, tuple[Chunk, ...], list[StoredQuote], ArticleParts]]:
     """Embed the new articles' passages and quotes in large batches across articles."""
     all_chunks = [chunk for _, chunks, _ in fresh for chunk in chunks]
-    passage_vectors: list[Vectors] = []
-    sentence_vectors: list[Vectors] = []
-    for start in range(0, len(all_chunks), EMBED_BATCH):
-        batch = all_chunks[start : start + EMBED_BATCH]
+    # encode in order of length, as one big encode() call would: batches of alike
+    # lengths waste no time on padding; results are put back in article order
+    order = sorted(range(len(all_chunks)), key=lambda i: len(all_chunks[i].text))
+    passage_rows: list[Vectors] = [np.zeros(0, np.float32)] * len(all_chunks)
+    sentence_vectors: list[Vectors] = [np.zeros((0, embedder.dimension), np.float32)] * len(
+        all_chunks
+    )
+    for start in range(0, len(order), EMBED_BATCH):
+        batch = order[start : start + EMBED_BATCH]
         embedded = embedder.encode_passages(
-            [c.text for c in batch], [c.sentence_ranges for c in batch]
+            [all_chunks[i].text for i in batch], [all_chunks[i].sentence_ranges for i in batch]
         )
-        passage_vectors.append(embedded.passages)
-        sentence_vectors.extend(embedded.segments)
+        for position, i in enumerate(batch):
+            passage_rows[i] = embedded.passages[position]
+            sentence_vectors[i] = embedded.segments[position]
         done = min(len(all_chunks), start + EMBED_BATCH)
         report(f"embedded {done}/{len(all_chunks)} passages", 0.05 + 0.8 * done / len(all_chunks))
     stacked = (
-        np.concatenate(passage_vectors)
-        if passage_vectors
+        np.stack(passage_rows).astype(np.float32)
+        if passage_rows
         else np.zeros((0, embedder.dimension), np.float32)
     )
     all_quotes = [q for _, _, quotes in fresh for q in quotes]
