@@ -1,12 +1,13 @@
 """Read the articles of the seeds folder.
 
-An article is a UTF-8 text file (``*.txt`` or ``*.md``); an optional sidecar
+An article is a UTF-8 (or BOM-marked UTF-16) text file (``*.txt`` or ``*.md``); an optional sidecar
 ``<stem>.json`` gives its metadata (``title``, ``url``, ``outlet``). The article
 id is the file stem. A file that cannot be used is reported, never fatal.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
@@ -102,6 +103,17 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def _decode(raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # what Windows editors save as "Unicode": readable, so not lost
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise ArticleRejected(
+                f"not valid UTF-16 (bad bytes at offset {error.start})"
+            ) from error
+        if "\x00" in text:
+            raise ArticleRejected("binary file (contains NUL characters)")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in raw:
         raise ArticleRejected("binary file (contains NUL bytes)")
     try:

@@ -43,7 +43,6 @@ EXPECTED = {
     "broken-link.txt": "not a regular file",
     "loop.txt": "not a regular file",
     "fifo.txt": "not a regular file",
-    "utf16.txt": "",  # NUL bytes: skipped, whatever the wording
     "furniture-only.txt": "",  # nothing but page boilerplate: no body text to index
 }
 
@@ -110,8 +109,8 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_is_indexed(
         assert phrase in reasons[name], (name, reasons[name])
     assert f"{FIFTY_MB:,}" in reasons["huge.txt"]  # says how large
     indexed = {a.source.id for a in service.info().articles}
-    assert indexed == {*GOOD, "003_good"}
-    assert report.articles == 4
+    assert indexed == {*GOOD, "003_good", "utf16"}  # UTF-16 with a BOM is read, not lost
+    assert report.articles == 5
     answer = service.ask("where did the stunt team rehearse the motorbike jump?")
     assert answer.answered and answer.passages[0].sources[0].id == "003_good"
     assert service.ask("who refused to kick whom?").answered
@@ -164,6 +163,6 @@ async def test_reindex_reply_in_discord_lists_every_skipped_file(
     for name, phrase in EXPECTED.items():
         [line] = [line for line in lines if line.startswith(f"`{name}`: ")]
         assert phrase in line.replace("\\", ""), line
-    assert fields["Added (1)"] == "`003_good`"
-    assert "**4** articles" in embed["description"]
+    assert fields["Added (2)"] == "`003_good`, `utf16`"
+    assert "**5** articles" in embed["description"]
     assert "003_good" in answer.embed_text()
