@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from index.service import CorpusService
+from tests.bot_support.discord_harness import BotFakeDiscord, discord_sandbox
 from tests.fake_discord import FakeDiscord
 
 
@@ -19,3 +21,20 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
     async with FakeDiscord() as fake:
         fake.patch_discord_py(monkeypatch)
         yield fake
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
+    """The fake Discord as the bot tests use it: discord.py's own endpoints point at a
+    blackhole, so only the bot's configured endpoints can reach the fake."""
+    async with discord_sandbox(monkeypatch) as server:
+        yield server
+
+
+@pytest.fixture
+def services() -> Iterator[list[CorpusService]]:
+    """Services a test opened; their worker threads are stopped at teardown."""
+    opened: list[CorpusService] = []
+    yield opened
+    for service in opened:
+        service.close()

@@ -10,7 +10,6 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -18,7 +17,6 @@ from index.errors import IndexUnavailable
 from index.models import SourceRef
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
-    discord_sandbox,
     make_bot,
     running,
 )
@@ -32,12 +30,6 @@ QUESTION = "who refused to kick whom?"
 MASS_MENTION = re.compile(r"@(everyone|here)")
 DEFERRED = 5
 MESSAGE = 4
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
-    async with discord_sandbox(monkeypatch) as server:
-        yield server
 
 
 @pytest.fixture

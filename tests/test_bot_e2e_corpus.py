@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,6 @@ from index.service import CorpusService
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
     bot_settings,
-    discord_sandbox,
     fast_send_policy,
     running,
 )
@@ -24,12 +23,6 @@ pytestmark = pytest.mark.e2e
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 QUESTION = "who refused to kick whom?"
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
-    async with discord_sandbox(monkeypatch) as server:
-        yield server
 
 
 @pytest.fixture

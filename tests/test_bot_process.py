@@ -6,22 +6,15 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.bot_support.discord_harness import BotFakeDiscord, discord_sandbox
+from tests.bot_support.discord_harness import BotFakeDiscord
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
-    async with discord_sandbox(monkeypatch) as server:
-        yield server
 
 
 async def test_python_m_bot_serves_a_compatible_server_and_stops_on_sigterm(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 from tenacity import AsyncRetrying
 
 from bot.retry import startup_retrying
 from bot.runner import run_bot
-from tests.bot_support.discord_harness import BotFakeDiscord, discord_sandbox, make_bot
+from tests.bot_support.discord_harness import BotFakeDiscord, make_bot
 from tests.bot_support.fake_service import FakeAnswerService
 
 pytestmark = pytest.mark.e2e
@@ -19,12 +18,6 @@ pytestmark = pytest.mark.e2e
 
 def fast_startup() -> AsyncRetrying:
     return startup_retrying(attempts=4, initial=0.01, maximum=0.05)
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
-    async with discord_sandbox(monkeypatch) as server:
-        yield server
 
 
 async def test_login_is_retried_on_server_errors_then_runs_until_closed(

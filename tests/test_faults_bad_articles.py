@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,6 @@ from index.settings import IndexSettings
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
     bot_settings,
-    discord_sandbox,
     fast_send_policy,
     running,
 )
@@ -81,14 +79,6 @@ def seeds(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def services() -> Iterator[list[CorpusService]]:
-    opened: list[CorpusService] = []
-    yield opened
-    for service in opened:
-        service.close()
-
-
 def test_bad_files_are_skipped_with_reasons_and_the_rest_is_indexed(
     seeds: Path, tmp_path: Path, services: list[CorpusService]
 ) -> None:
@@ -114,12 +104,6 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_is_indexed(
     answer = service.ask("where did the stunt team rehearse the motorbike jump?")
     assert answer.answered and answer.passages[0].sources[0].id == "003_good"
     assert service.ask("who refused to kick whom?").answered
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
-    async with discord_sandbox(monkeypatch) as server:
-        yield server
 
 
 @pytest.mark.e2e

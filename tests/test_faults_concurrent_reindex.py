@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,6 @@ from index.store import BUILDS, resolve_current
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
     bot_settings,
-    discord_sandbox,
     fast_send_policy,
     running,
 )
@@ -94,20 +93,6 @@ def count_rebuilds(service: CorpusService) -> list[int]:
 
     service._rebuild = counted  # type: ignore[method-assign]
     return rebuilds
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
-    async with discord_sandbox(monkeypatch) as server:
-        yield server
-
-
-@pytest.fixture
-def services() -> Iterator[list[CorpusService]]:
-    opened: list[CorpusService] = []
-    yield opened
-    for service in opened:
-        service.close()
 
 
 def start_service(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -21,7 +20,6 @@ from bot.client import NewsBot
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
     bot_settings,
-    discord_sandbox,
     fast_send_policy,
     running,
 )
@@ -33,12 +31,6 @@ pytestmark = pytest.mark.e2e
 QUESTION = "who refused to kick whom?"
 BURST = 16
 DELAY = 0.15  # per question, 4 answer threads: a burst stays in flight for ~0.6 s
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
-    async with discord_sandbox(monkeypatch) as server:
-        yield server
 
 
 def make_bot(fake: BotFakeDiscord, service: FakeAnswerService, **client: Any) -> NewsBot:

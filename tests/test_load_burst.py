@@ -12,7 +12,7 @@ import asyncio
 import shutil
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,7 +26,6 @@ from index.settings import IndexSettings
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
     bot_settings,
-    discord_sandbox,
     fast_send_policy,
     running,
 )
@@ -64,20 +63,6 @@ class ModelTimedEmbedder:
         self, texts: Sequence[str], segments: Sequence[Segments]
     ) -> PassageEmbeddings:
         return self.inner.encode_passages(texts, segments)
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFakeDiscord]:
-    async with discord_sandbox(monkeypatch) as server:
-        yield server
-
-
-@pytest.fixture
-def services() -> Iterator[list[CorpusService]]:
-    opened: list[CorpusService] = []
-    yield opened
-    for service in opened:
-        service.close()
 
 
 async def ask_all(fake: BotFakeDiscord, questions: Sequence[str]) -> list[InteractionRecord]:
