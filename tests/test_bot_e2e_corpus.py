@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,27 +24,18 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 QUESTION = "who refused to kick whom?"
 
 
-@pytest.fixture
-def opened() -> Iterator[list[CorpusService]]:
-    """Services a test opened; their worker threads are stopped at teardown."""
-    services: list[CorpusService] = []
-    yield services
-    for service in services:
-        service.close()
-
-
 def corpus_bot(fake: BotFakeDiscord, settings: BotSettings, service: CorpusService) -> NewsBot:
     return NewsBot(settings, service, send_policy=fast_send_policy, guild_ready_timeout=0.05)
 
 
 async def test_corpus_service_behind_the_bot_and_a_reindex(
-    fake: BotFakeDiscord, tmp_path: Path, opened: list[CorpusService]
+    fake: BotFakeDiscord, tmp_path: Path, services: list[CorpusService]
 ) -> None:
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     settings = bot_settings(fake, tmp_path, seeds_dir=seeds)
     service = CorpusService(settings, embedder=HashingEmbedder())
-    opened.append(service)
+    services.append(service)
     service.open()
     async with running(corpus_bot(fake, settings, service), fake):
         asked = await fake.send_slash_command("ask", {"question": QUESTION})
@@ -86,11 +76,11 @@ async def test_corpus_service_behind_the_bot_and_a_reindex(
 
 @pytest.mark.model
 async def test_real_model_answers_who_refused_to_kick_whom(
-    fake: BotFakeDiscord, tmp_path: Path, opened: list[CorpusService]
+    fake: BotFakeDiscord, tmp_path: Path, services: list[CorpusService]
 ) -> None:
     settings = bot_settings(fake, tmp_path, seeds_dir=SEEDS)
     service = CorpusService(settings)
-    opened.append(service)
+    services.append(service)
     service.open()
     async with running(corpus_bot(fake, settings, service), fake):
         asked = await fake.send_slash_command("ask", {"question": QUESTION})
