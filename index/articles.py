@@ -113,13 +113,13 @@ def _decode(raw: bytes) -> str:
             ) from error
         if "\x00" in text:
             raise ArticleRejected("binary file (contains NUL characters)")
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    if b"\x00" in raw:
-        raise ArticleRejected("binary file (contains NUL bytes)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ArticleRejected(f"not UTF-8 text (bad byte at offset {error.start})") from error
+    else:
+        if b"\x00" in raw:
+            raise ArticleRejected("binary file (contains NUL bytes)")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ArticleRejected(f"not UTF-8 text (bad byte at offset {error.start})") from error
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

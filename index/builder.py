@@ -85,8 +85,8 @@ def build_snapshot(
         fresh.append((article, chunks, quotes))
     report("cleaned and chunked", 0.05)
 
-    for article, _chunks, _quotes, embedded in _embed_fresh(fresh, embedder, report):
-        parts[article.id] = embedded
+    for embedded in _embed_fresh(fresh, embedder, report):
+        parts[embedded.record.id] = embedded
     ordered = [parts[a.id] for a in corpus.articles if parts[a.id].chunks]
     skipped = corpus.skipped + tuple(
         SkippedFile(a.path, NO_BODY_REASON) for a in corpus.articles if not parts[a.id].chunks
@@ -202,7 +202,7 @@ def _embed_fresh(
     fresh: Sequence[tuple[Article, tuple[Chunk, ...], list[StoredQuote]]],
     embedder: Embedder,
     report: ProgressCallback,
-) -> list[tuple[Article, tuple[Chunk, ...], list[StoredQuote], ArticleParts]]:
+) -> list[ArticleParts]:
     """Embed the new articles' passages and quotes in large batches across articles."""
     all_chunks = [chunk for _, chunks, _ in fresh for chunk in chunks]
     # encode in order of length, as one big encode() call would: batches of alike
@@ -229,7 +229,7 @@ def _embed_fresh(
     )
     all_quotes = [q for _, _, quotes in fresh for q in quotes]
     quote_vectors, quote_parts = _embed_quotes(all_quotes, embedder)
-    results = []
+    results: list[ArticleParts] = []
     chunk_row = 0
     quote_row = 0
     for article, chunks, quotes in fresh:
@@ -245,20 +245,15 @@ def _embed_fresh(
             quotes=m,
         )
         results.append(
-            (
-                article,
-                chunks,
-                quotes,
-                ArticleParts(
-                    record=record,
-                    chunks=chunks,
-                    passage_vectors=stacked[chunk_row : chunk_row + n],
-                    sentence_vectors=tuple(sentence_vectors[chunk_row : chunk_row + n]),
-                    quotes=tuple(quotes),
-                    quote_vectors=quote_vectors[quote_row : quote_row + m],
-                    quote_parts=quote_parts[quote_row : quote_row + m],
-                    reused=False,
-                ),
+            ArticleParts(
+                record=record,
+                chunks=chunks,
+                passage_vectors=stacked[chunk_row : chunk_row + n],
+                sentence_vectors=tuple(sentence_vectors[chunk_row : chunk_row + n]),
+                quotes=tuple(quotes),
+                quote_vectors=quote_vectors[quote_row : quote_row + m],
+                quote_parts=quote_parts[quote_row : quote_row + m],
+                reused=False,
             )
         )
         chunk_row += n

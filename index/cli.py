@@ -291,9 +291,7 @@ def format_who_said(result: WhoSaidResult) -> str:
 def _cmd_quotes(args: argparse.Namespace, settings: IndexSettings) -> int:
     service = _service(settings)
     snapshot = service.snapshot
-    from index.quote_search import QuoteSearcher
-
-    quotes = QuoteSearcher(snapshot, service.embedder).quotes(args.speaker)
+    quotes = service.quotes(args.speaker)
     for quote in quotes:
         article = snapshot.articles_by_id[quote.article_id]
         if args.json:

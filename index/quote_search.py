@@ -63,6 +63,10 @@ class QuoteSearcher:
             for t, df in document_frequency.items()
         }
         self._unseen_idf = math.log(1.0 + (count + 0.5) / 0.5)
+        self._part_owners = np.repeat(
+            np.arange(len(snapshot.quotes)), np.diff(snapshot.quote_part_offsets)
+        )
+        """For each row of ``quote_part_vectors``, the quote it belongs to."""
 
     def search(
         self, query: str, k: int = 3, vector: npt.NDArray[np.float32] | None = None
@@ -97,11 +101,7 @@ class QuoteSearcher:
         parts = self.snapshot.quote_part_vectors
         if len(parts):
             # a quote matches as well as its best sentence does
-            part_scores = parts @ vector
-            owners = np.repeat(
-                np.arange(len(self.snapshot.quotes)), np.diff(self.snapshot.quote_part_offsets)
-            )
-            np.maximum.at(semantic, owners, part_scores)
+            np.maximum.at(semantic, self._part_owners, parts @ vector)
         query_terms = set(tokenize(query))
         weights = {t: self._idf.get(t, self._unseen_idf) for t in query_terms}
         total = sum(weights.values())

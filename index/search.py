@@ -142,9 +142,9 @@ class Searcher:
         rows = np.concatenate(
             [np.arange(offsets[c], offsets[c + 1], dtype=np.int64) for c in candidates]
         )
-        owners = np.repeat(
-            np.arange(len(candidates)), [offsets[c + 1] - offsets[c] for c in candidates]
-        )
+        # candidate i's sentences are rows[bounds[i]:bounds[i + 1]]
+        bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
+        bounds[1:] = np.cumsum([offsets[c + 1] - offsets[c] for c in candidates])
         similarities = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
         total = sum(term_weights.values())
         coverages = np.array(
@@ -166,11 +166,11 @@ class Searcher:
         )
         scored: list[ScoredPassage] = []
         for position, passage_id in enumerate(candidates):
-            mine = np.flatnonzero(owners == position)
-            if len(mine) == 0:
+            first, last = int(bounds[position]), int(bounds[position + 1])
+            if first == last:
                 continue
-            best_row = int(mine[np.argmax(sentence_scores[mine])])
-            best = best_row - int(mine[0])
+            best = int(np.argmax(sentence_scores[first:last]))
+            best_row = first + best
             score = config.passage_weight * passage_similarity[passage_id] + float(
                 sentence_scores[best_row]
             )

@@ -24,6 +24,7 @@ from index.models import (
     BuildReport,
     CorpusInfo,
     SearchResult,
+    StoredQuote,
     WhoSaidResult,
 )
 from index.protocols import ProgressCallback
@@ -157,17 +158,16 @@ class CorpusService:
         with self._search_slots:
             return live.searcher.search_vector(text, vector, max(1, min(k, 10)))
 
-    def ask_many(self, questions: list[str], k: int = 3) -> list[SearchResult]:
-        """Answer several (already validated) questions in one encoder batch."""
-        texts = [normalise_query(q, self.settings.max_question_chars) for q in questions]
-        return self._require().searcher.search_many(texts, max(1, min(k, 10)))
-
     def who_said(self, quote: str, k: int = 3) -> WhoSaidResult:
         text = normalise_query(quote, self.settings.max_question_chars, what="quote")
         live = self._require()
         vector = self.batcher.encode(text)
         with self._search_slots:
             return live.quotes.search(text, max(1, min(k, 10)), vector=vector)
+
+    def quotes(self, speaker: str | None = None) -> list[StoredQuote]:
+        """The stored quotes, or those of one speaker (any part of the name)."""
+        return self._require().quotes.quotes(speaker)
 
     def quote_suggestions(self, prefix: str, limit: int = 25) -> list[str]:
         live = self._live
