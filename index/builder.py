@@ -29,6 +29,7 @@ from index.models import (
     BuildReport,
     Passage,
     SkippedFile,
+    Span,
     StoredQuote,
 )
 from index.protocols import ProgressCallback
@@ -80,8 +81,9 @@ def build_snapshot(
             parts[article.id] = _refreshed(old, article)
             continue
         cleaned = clean_article(article.text, article.title)
-        chunks = tuple(chunk_paragraphs(article.text, cleaned.paragraphs, max_chars))
         quotes = extract_article_quotes(article, cleaned)
+        statements = [Span(q.start, q.end) for q in quotes if q.parent is None]
+        chunks = tuple(chunk_paragraphs(article.text, cleaned.paragraphs, max_chars, statements))
         fresh.append((article, chunks, quotes))
     report("cleaned and chunked", 0.05)
 

@@ -9,6 +9,7 @@ unit, so an answer that straddles two passages is still found whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.models import Span
@@ -30,14 +31,21 @@ class Chunk:
 
 
 def chunk_paragraphs(
-    text: str, paragraphs: tuple[Span, ...] | list[Span], max_chars: int = 600
+    text: str,
+    paragraphs: tuple[Span, ...] | list[Span],
+    max_chars: int = 600,
+    statements: Sequence[Span] = (),
 ) -> list[Chunk]:
     """Chunks of the body ``paragraphs`` of ``text``, each at most ``max_chars`` long.
+
+    ``statements`` are spans to keep in one chunk when they fit: a quote split by its
+    attribution (``"…," she said. "…"``) is one statement, though the quote marks
+    close in between.
 
     (A single sentence longer than ``max_chars`` is cut at word boundaries, the
     only case where a cut falls inside a sentence.)
     """
-    units = _quote_safe_units(text, paragraphs, max_chars)
+    units = _quote_safe_units(text, paragraphs, max_chars, statements)
     chunks: list[Chunk] = []
     index = 0
     while index < len(units):
@@ -62,7 +70,10 @@ Unit = tuple[Span, ...]
 
 
 def _quote_safe_units(
-    text: str, paragraphs: tuple[Span, ...] | list[Span], max_chars: int
+    text: str,
+    paragraphs: tuple[Span, ...] | list[Span],
+    max_chars: int,
+    statements: Sequence[Span] = (),
 ) -> list[Unit]:
     units: list[list[Span]] = []
     previous_inside_quote = False
@@ -74,6 +85,7 @@ def _quote_safe_units(
                 glue = previous_inside_quote and opens_with_quote(text, paragraph)
             else:
                 glue = previous_inside_quote
+            glue = glue or _inside_statement(sentence.span.start, statements)
             for piece_index, piece in enumerate(_split_long(text, sentence.span, max_chars)):
                 if (
                     units
@@ -86,6 +98,11 @@ def _quote_safe_units(
                     units.append([piece])
             previous_inside_quote = sentence.ends_inside_quote
     return [tuple(unit) for unit in units]
+
+
+def _inside_statement(position: int, statements: Sequence[Span]) -> bool:
+    """True when a statement began before ``position`` and goes on after it."""
+    return any(s.start < position < s.end for s in statements)
 
 
 def _fits(text: str, spans: list[Span], max_chars: int) -> bool:

@@ -114,12 +114,51 @@ def test_multi_sentence_quotation_stays_in_one_passage(
         assert text.index(opening) < text.index(closing)
 
 
-def test_multi_paragraph_quotation_is_in_one_seed_passage(snapshot: IndexSnapshot) -> None:
-    holders = [p for p in snapshot.passages if "I kept telling him to just kick me here." in p.text]
+@pytest.mark.parametrize(
+    ("opening", "inside", "closing"),
+    [
+        pytest.param(  # a quotation over two paragraphs
+            "I kept telling him to just kick me here.",
+            "\"I was squeezing abs. [I said], 'You can just go for it.'",
+            "But he wouldn't do it.\"",
+            id="multi-paragraph",
+        ),
+        pytest.param(  # one statement, though its quote marks close around the attribution
+            "“I kept telling him to kick me here,”",
+            "Klementieff said. “I was clenching my abs.",
+            "But he wouldn’t do that.”",
+            id="split by its attribution",
+        ),
+    ],
+)
+def test_seed_statement_stays_in_one_passage(
+    snapshot: IndexSnapshot, opening: str, inside: str, closing: str
+) -> None:
+    holders = [p for p in snapshot.passages if opening in p.text]
     assert holders
     for passage in holders:
-        assert "\"I was squeezing abs. [I said], 'You can just go for it.'" in passage.text
-        assert "But he wouldn't do it.\"" in passage.text
+        assert inside in passage.text
+        assert closing in passage.text
+
+
+def test_statement_is_not_cut_between_its_parts_when_it_fits() -> None:
+    first = "The council met on Monday to vote on the new park."
+    opening = "“We listened to every family,” the mayor said."
+    closing = "“The park will open in spring.”"
+    text = f"Council backs new park after long debate\n\n{first} {opening} {closing}"
+    cleaned = clean_article(text)
+    statement = Span(text.index(opening), text.index(closing) + len(closing))
+    max_chars = len(first) + len(opening) + 5
+
+    plain = chunk_paragraphs(text, cleaned.paragraphs, max_chars)
+    assert any(c.text.endswith(opening) for c in plain), "the case no longer needs statements"
+
+    chunks = chunk_paragraphs(text, cleaned.paragraphs, max_chars, statements=[statement])
+    holders = [c for c in chunks if opening in c.text]
+    assert holders
+    for chunk in holders:
+        assert closing in chunk.text
+        assert_maps_back(text, chunk, max_chars)
 
 
 SHORT_SENTENCES = [

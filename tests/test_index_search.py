@@ -46,10 +46,6 @@ HIGHLIGHT_MISSES = {
         "(shares motorbike/cliff/stunt) above 'Shoot in remote Hellesylt, Norway, ...' in the "
         "top passage, so the highlight does not say where"
     ),
-    "Who plays Grace?": (
-        "search.py highlights 'Klementieff, meanwhile, plays Paris ...' (shares 'plays') "
-        "instead of '... the illusive Grace (Hayley Atwell) ...' in the same top passage"
-    ),
 }
 
 
