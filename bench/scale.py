@@ -302,6 +302,7 @@ def stress(count: int, queries: int, seed: int) -> None:
         f"\n== stress: {kind} on {count:,} manifold_vectors (32-dim latent, no clusters) ==\n"
         f"build {build_s:.1f} s; recall@10 {recall(searched.ids, truth, 10):.3f}, "
         f"p50 {searched.p50_ms:.2f} ms, p95 {searched.p95_ms:.2f} ms with the module's parameters"
+        + (f" (calibrated nprobe {index.nprobe})" if kind == "ivf" else "")
     )
     name = "nprobe" if kind == "ivf" else "efSearch"
     for value in SWEEPS[kind]:
@@ -394,7 +395,8 @@ def main() -> None:
         f"FAISS {faiss.__version__}, {faiss.omp_get_max_threads()} threads "
         f"({'set by --threads' if args.threads else 'default, as the service runs'}), "
         f"{os.cpu_count()} CPUs; {args.queries} held-out queries, k={K}, single-query search; "
-        f"ivf nprobe {vector_index.IVF_NPROBE}, hnsw M {vector_index.HNSW_M} efConstruction "
+        f"ivf nprobe calibrated at build to recall@10 >= {vector_index.IVF_RECALL_GOAL} "
+        f"among {vector_index.IVF_NPROBE_CHOICES}, hnsw M {vector_index.HNSW_M} efConstruction "
         f"{vector_index.HNSW_EF_CONSTRUCTION} efSearch {vector_index.HNSW_EF_SEARCH}"
     )
     results = []
