@@ -10,9 +10,10 @@ held-out queries, single-query search, k=24; run of 2026-11-22, 505 s):
   (2.7 / 16 / 24 / 36 / 88 / 127 ms): the single query waits for a second core.
   Below ``APPROXIMATE_THRESHOLD`` exact search costs under ~5 ms, recall 1.
 * ``IndexIVFFlat``, ``nlist`` = the power of two nearest sqrt(n), spherical
-  k-means on 64 vectors per list, ``nprobe`` 32: recall@10 1.000 at every size;
-  at 1M: build 19.8 s, p50 3.45 ms, p95 4.6 ms, file and RSS after
-  ``read_index`` 1.01x the raw vectors, ``read_index`` 2.9 s.
+  k-means on 64 vectors per list, ``nprobe`` calibrated (below): recall@10
+  1.000 at every size; at 1M (nprobe 8, rerun 2026-11-22): build 18.3 s with
+  the calibration, p50 0.87 ms, p95 1.1 ms, file and RSS after ``read_index``
+  1.01x the raw vectors, ``read_index`` 2.9 s.
 * ``IndexHNSWFlat`` M=16, efConstruction=40 (``kind="hnsw"``, to compare): at
   1M build 191 s and recall@10 0.75 / 0.85 / 0.90 at efSearch 64 / 256 / 512
   (0.94 at 300k with efSearch 256), 1.09x the raw vectors: isotropic noise
@@ -20,7 +21,8 @@ held-out queries, single-query search, k=24; run of 2026-11-22, 505 s):
 
 On vectors without clusters (``bench.corpus.manifold_vectors``, the stress
 line of ``bench/scale.py``) a fixed nprobe 32 gives recall@10 only 0.74 at 1M
-(nprobe 128: 0.96, p50 13 ms). How clustered real embeddings are depends on the
+(nprobe 128: 0.96, p50 13 ms); calibrated, it picks 256: recall@10 0.992,
+p50 26 ms, build 39 s. How clustered real embeddings are depends on the
 corpus, so ``nprobe`` is not fixed: ``calibrate_nprobe`` measures recall@10
 against exact search on a sample of the index's own vectors right after the
 build and keeps the smallest nprobe from ``IVF_NPROBE_CHOICES`` that reaches
