@@ -21,7 +21,7 @@ from bot.embeds import card_to_embed
 from bot.endpoints import Endpoints, route_client, use_routed_webhooks
 from bot.errors import CooldownError, describe_error, unwrap
 from bot.questions import validate_question
-from bot.rendering import Card, render_answer
+from bot.rendering import render_answer
 from bot.replies import NO_MENTIONS, send_private
 from bot.retry import send_retrying
 from bot.settings import BotSettings
@@ -247,9 +247,9 @@ class NewsBot(commands.Bot):
             raise CooldownError(retry_after)
         return question
 
-    async def answer_card(self, question: str) -> Card:
-        result = await self.run_blocking(self.service.ask, question, self.settings.top_k)
-        return render_answer(result)
-
     async def answer_embed(self, question: str) -> discord.Embed:
-        return card_to_embed(await self.answer_card(question))
+        """The answer to ``question``, searched and rendered in the answer pool."""
+        return await self.run_blocking(self._answer_embed, question)
+
+    def _answer_embed(self, question: str) -> discord.Embed:
+        return card_to_embed(render_answer(self.service.ask(question, self.settings.top_k)))

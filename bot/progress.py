@@ -50,9 +50,7 @@ class ThrottledProgress:
     def callback(self, stage: str, fraction: float) -> None:
         """Thread safe: called by the reindex worker."""
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is watching
-            self._loop.call_soon_threadsafe(
-                self._update, stage, fraction, context=self._context
-            )
+            self._loop.call_soon_threadsafe(self._update, stage, fraction, context=self._context)
 
     def _update(self, stage: str, fraction: float) -> None:
         if self._closed:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -21,6 +23,17 @@ DELIVERED = "bot.delivered"
 """``Interaction.extras`` key set once the command's answer has been sent."""
 
 AnyInteraction = discord.Interaction[Any]
+
+RESPOND_WITHIN = 1.5
+"""Seconds an answer may take and still be sent as the interaction's response itself: one
+request, and the user never sees "thinking…". A slower answer is deferred first, then
+followed up (see :func:`respond_when_ready`)."""
+
+ACKNOWLEDGE_WITHIN = 3.0
+"""Discord's deadline to acknowledge an interaction, counted from its creation."""
+
+DEFER_RESERVE = 1.0
+"""Of those 3 seconds, what a defer may need (its request, and one retry)."""
 
 
 def _payload(content: str | None, embed: discord.Embed | None) -> dict[str, Any]:
@@ -62,6 +75,41 @@ async def deliver(
             lambda: interaction.response.send_message(ephemeral=ephemeral, **kwargs), policy
         )
     interaction.extras[DELIVERED] = True
+
+
+def response_budget(age: float, within: float) -> float:
+    """Seconds to wait for an answer before deferring, for an interaction ``age`` seconds old:
+    ``within``, shortened for one received late (e.g. replayed after a reconnect) so that
+    the defer is still sent in time."""
+    return max(0.0, min(within, ACKNOWLEDGE_WITHIN - DEFER_RESERVE - max(0.0, age)))
+
+
+async def respond_when_ready(
+    interaction: AnyInteraction,
+    answer: Awaitable[discord.Embed],
+    *,
+    ephemeral: bool = False,
+    retrying: AsyncRetrying | None = None,
+) -> None:
+    """Send the embed ``answer`` gives: as the response when it is ready within
+    :data:`RESPOND_WITHIN` seconds, else deferred ("thinking…") first, then as the
+    followup that replaces the "thinking…" message.
+
+    A failure of ``answer`` propagates (to the tree's error handler), deferred or not.
+    """
+    task = asyncio.ensure_future(answer)
+    try:
+        age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        done, _ = await asyncio.wait((task,), timeout=response_budget(age, RESPOND_WITHIN))
+        if not done:
+            await defer(interaction, ephemeral=ephemeral)
+        embed = await task
+    finally:
+        if not task.done():  # the defer failed, or the command was cancelled
+            task.cancel()
+        elif not task.cancelled():
+            task.exception()  # retrieved: the error raised here is the one reported
+    await deliver(interaction, embed=embed, ephemeral=ephemeral, retrying=retrying)
 
 
 async def edit_original(

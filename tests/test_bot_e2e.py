@@ -10,13 +10,16 @@ import asyncio
 import logging
 import re
 import threading
+from collections.abc import Callable
 
 import pytest
 
+import bot.replies
 from index.errors import IndexUnavailable
 from index.models import SourceRef
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
+    answers,
     make_bot,
     running,
 )
@@ -35,6 +38,23 @@ MESSAGE = 4
 @pytest.fixture
 def service() -> FakeAnswerService:
     return FakeAnswerService()
+
+
+@pytest.fixture
+def short_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers taking more than 50 ms are deferred ("thinking…") and followed up."""
+    monkeypatch.setattr(bot.replies, "RESPOND_WITHIN", 0.05)
+
+
+def held(release: threading.Event, error: Exception | None = None) -> Callable[[str], None]:
+    """An ``on_ask`` hook: the answer waits for ``release`` (then fails with ``error``)."""
+
+    def hold(_question: str) -> None:
+        release.wait(5)
+        if error is not None:
+            raise error
+
+    return hold
 
 
 def requests_to(fake: FakeDiscord, record: InteractionRecord, method: str, kind: str) -> list:  # type: ignore[type-arg]
@@ -107,15 +127,15 @@ async def test_a_guild_the_bot_cannot_sync_to_is_skipped(
 # ---------------------------------------------------------------- /ask
 
 
-async def test_ask_defers_then_answers_with_highlight_and_sources(
+async def test_ask_answers_at_once_with_highlight_and_sources(
     fake: BotFakeDiscord, service: FakeAnswerService
 ) -> None:
     async with running(make_bot(fake, service), fake):
         record = await fake.send_slash_command("ask", {"question": QUESTION})
-        callback = await record.wait_callback()
-        assert callback.type == DEFERRED and not callback.ephemeral
         message = await record.wait_response_message()
 
+    assert record.callback is not None and record.callback.type == MESSAGE  # no "thinking…"
+    assert answers(record) == [message]
     assert not message.ephemeral
     [embed] = message.embeds
     assert embed["title"] == QUESTION
@@ -129,9 +149,28 @@ async def test_ask_defers_then_answers_with_highlight_and_sources(
     assert [f["name"] for f in embed["fields"]] == [
         "Also in: 'He wouldn't do it': Pom Klementieff urged Tom Cruise to kick her in the stomach"
     ]
-    [followup] = requests_to(fake, record, "POST", "webhook")
-    assert followup.json["allowed_mentions"]["parse"] == []
+    assert message.allowed_mentions is not None and message.allowed_mentions["parse"] == []
     assert service.called("ask") == [QUESTION]
+
+
+async def test_a_slow_answer_shows_thinking_then_replaces_it(
+    fake: BotFakeDiscord, service: FakeAnswerService, short_budget: None
+) -> None:
+    release = threading.Event()
+    service.on_ask = held(release)
+    async with running(make_bot(fake, service), fake):
+        record = await fake.send_slash_command("ask", {"question": QUESTION})
+        callback = await record.wait_callback()
+        assert callback.type == DEFERRED and not callback.ephemeral
+        assert record.original is not None and record.original.loading  # "thinking…"
+        release.set()
+        message = await record.wait_response_message()
+
+    assert answers(record) == [message]
+    assert message is record.original and not message.loading  # the same message, answered
+    assert not message.ephemeral and not message.pings_anyone
+    assert message.allowed_mentions is not None and message.allowed_mentions["parse"] == []
+    assert "Tom Cruise refused" in message.embeds[0]["description"]
 
 
 async def test_ask_nothing_found_points_to_sources(
@@ -187,7 +226,7 @@ async def test_twenty_concurrent_asks_are_all_answered_in_time(fake: BotFakeDisc
     assert len(service.called("ask")) == 20
     for record, message in zip(records, messages, strict=True):
         assert record.rejected_callbacks == []  # every callback within Discord's 3 s
-        assert record.callback is not None and record.callback.type == DEFERRED
+        assert answers(record) == [message]
         assert message.embeds[0]["title"] == record.payload["data"]["options"][0]["value"]
 
 
@@ -411,15 +450,15 @@ async def test_rate_limited_reply_is_waited_out_once(
     fake: BotFakeDiscord, service: FakeAnswerService
 ) -> None:
     async with running(make_bot(fake, service), fake):
-        rule = fake.fail_next("POST", r"^/webhooks/", status=429, retry_after=0.3)
+        rule = fake.fail_next("POST", r"^/interactions/", status=429, retry_after=0.3)
         record = await fake.send_slash_command("ask", {"question": QUESTION})
         message = await record.wait_response_message()
         channel_rule = fake.fail_next("POST", r"^/channels/\d+/messages$", status=429)
         sent = await fake.send_message(QUESTION, mentions=[fake.bot_user])
         reply = await sent.wait_reply()
     assert rule.hits == 1 and channel_rule.hits == 1
-    assert [r.status for r in requests_to(fake, record, "POST", "webhook")] == [429, 200]
-    assert len(record.followups) == 1 and message.embeds
+    assert [r.status for r in requests_to(fake, record, "POST", "callback")] == [429, 200]
+    assert answers(record) == [message] and message.embeds
     assert reply.embeds
     assert service.called("ask") == [QUESTION, QUESTION]
 
@@ -428,14 +467,15 @@ async def test_transient_server_errors_and_dropped_connections_are_retried(
     fake: BotFakeDiscord, service: FakeAnswerService
 ) -> None:
     async with running(make_bot(fake, service), fake):
-        fake.fail_next("POST", r"^/webhooks/", status=503)
+        fake.fail_next("POST", r"^/interactions/", status=503)
         first = await fake.send_slash_command("ask", {"question": QUESTION})
-        await first.wait_response_message()
-        fake.drop_next("POST", r"^/webhooks/")
+        first_answer = await first.wait_response_message()
+        fake.drop_next("POST", r"^/interactions/")
         second = await fake.send_slash_command("ask", {"question": QUESTION})
-        await second.wait_response_message()
-    assert [r.status for r in requests_to(fake, first, "POST", "webhook")] == [503, 200]
-    assert len(first.followups) == 1 and len(second.followups) == 1
+        second_answer = await second.wait_response_message()
+    assert [r.status for r in requests_to(fake, first, "POST", "callback")] == [503, 200]
+    assert [r.status for r in requests_to(fake, second, "POST", "callback")] == [0, 200]  # dropped
+    assert answers(first) == [first_answer] and answers(second) == [second_answer]
 
 
 async def test_errors_are_logged_and_told_privately(
@@ -445,18 +485,37 @@ async def test_errors_are_logged_and_told_privately(
     caplog.set_level(logging.INFO, logger="bot")
     async with running(make_bot(fake, service), fake):
         record = await fake.send_slash_command("ask", {"question": QUESTION})
-        failure = await record.wait_followup()
-        unavailable = FakeAnswerService(fail_with=IndexUnavailable("no index"))
-        service.fail_with = unavailable.fail_with
+        failure = await private_reply(record)
+        service.fail_with = IndexUnavailable("no index")
         who = await fake.send_slash_command("who-said", {"quote": "I love the run"})
-        second = await who.wait_followup()
-    assert record.original is not None and record.original.deleted  # the public "thinking…"
+        second = await private_reply(who)
+    assert failure.startswith("Sorry, something went wrong on my side.")
+    assert "kaboom" not in failure
+    assert "/reindex" in second
+    assert record.followups == [] and who.followups == []  # nothing public
+    [logged] = [r for r in caplog.records if r.getMessage().startswith("/ask failed")]
+    assert logged.exc_info is not None and "kaboom" in str(logged.exc_info[1])
+
+
+async def test_a_slow_failure_replaces_thinking_with_a_private_message(
+    fake: BotFakeDiscord,
+    service: FakeAnswerService,
+    short_budget: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    release = threading.Event()
+    service.on_ask = held(release, RuntimeError("kaboom"))
+    caplog.set_level(logging.INFO, logger="bot")
+    async with running(make_bot(fake, service), fake):
+        record = await fake.send_slash_command("ask", {"question": QUESTION})
+        assert (await record.wait_callback()).type == DEFERRED  # public "thinking…"
+        release.set()
+        failure = await record.wait_followup()
+    assert record.original is not None and record.original.deleted  # the "thinking…" is gone
     assert failure is not record.original and failure.ephemeral
     assert failure.content.startswith("Sorry, something went wrong on my side.")
     assert "kaboom" not in failure.content
-    assert second.ephemeral and "/reindex" in second.content
-    [logged] = [r for r in caplog.records if r.getMessage().startswith("/ask failed")]
-    assert logged.exc_info is not None and "kaboom" in str(logged.exc_info[1])
+    assert [r for r in caplog.records if r.getMessage().startswith("/ask failed")]
 
 
 # ---------------------------------------------------------------- gateway

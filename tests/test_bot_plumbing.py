@@ -1,4 +1,4 @@
-"""Endpoint routing, throttled progress, log redaction, retry predicates."""
+"""Endpoint routing, throttled progress, log redaction, retry predicates, reply budget."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from discord.http import Route
 from bot.endpoints import Endpoints
 from bot.logs import RedactingFormatter, configure_logging
 from bot.progress import ThrottledProgress
+from bot.replies import ACKNOWLEDGE_WITHIN, RESPOND_WITHIN, response_budget
 from bot.retry import is_transient, send_retrying, with_retries
 
 
@@ -153,3 +154,12 @@ async def test_with_retries_retries_then_gives_up() -> None:
     with pytest.raises(aiohttp.ServerDisconnectedError):
         await with_retries(broken, policy)
     assert len(attempts) == 3
+
+
+def test_an_interaction_received_late_is_deferred_sooner() -> None:
+    """The wait for an answer before deferring leaves time to defer within Discord's 3 s."""
+    assert response_budget(0.1, RESPOND_WITHIN) == RESPOND_WITHIN
+    assert response_budget(-5.0, RESPOND_WITHIN) == RESPOND_WITHIN  # a clock behind Discord's
+    late = response_budget(1.5, RESPOND_WITHIN)
+    assert 0 < late < RESPOND_WITHIN and 1.5 + late < ACKNOWLEDGE_WITHIN
+    assert response_budget(ACKNOWLEDGE_WITHIN, RESPOND_WITHIN) == 0.0  # defer at once

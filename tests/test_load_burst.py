@@ -25,6 +25,7 @@ from index.service import CorpusService
 from index.settings import IndexSettings
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
+    answers,
     bot_settings,
     fast_send_policy,
     running,
@@ -72,7 +73,7 @@ async def ask_all(fake: BotFakeDiscord, questions: Sequence[str]) -> list[Intera
     messages = await asyncio.gather(*(r.wait_response_message(timeout=60) for r in records))
     for record, message, question in zip(records, messages, questions, strict=True):
         assert record.rejected_callbacks == []  # acknowledged within Discord's 3 s
-        assert len(record.followups) == 1  # answered exactly once
+        assert answers(record) == [message]  # answered exactly once
         assert not message.ephemeral  # not an error reply
         [embed] = message.embeds
         assert embed["title"] == question
@@ -170,5 +171,5 @@ async def test_fifty_concurrent_asks_with_the_real_model(
         records = await ask_all(fake, questions)
     assert seed_service.batcher.encoded - encoded == N
     assert seed_service.batcher.batches - batches < N
-    answer = records[0].followups[0].embeds[0]["description"]
+    answer = answers(records[0])[0].embeds[0]["description"]
     assert "Cruise" in answer.split("**")[1]  # the highlighted answering sentence

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.replies import defer, deliver
+from bot.replies import respond_when_ready
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
@@ -23,9 +23,9 @@ class Ask(commands.Cog):
     async def ask(self, interaction: discord.Interaction[NewsBot], question: str) -> None:
         """Answer a question from the news articles, citing them."""
         text = self.bot.check_question(interaction.user.id, question)
-        await defer(interaction)
-        embed = await self.bot.answer_embed(text)
-        await deliver(interaction, embed=embed, retrying=self.bot.send_policy())
+        await respond_when_ready(
+            interaction, self.bot.answer_embed(text), retrying=self.bot.send_policy()
+        )
 
 
 async def setup(bot: NewsBot) -> None:

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.embeds import card_to_embed
 from bot.rendering import render_sources
-from bot.replies import defer, deliver
+from bot.replies import respond_when_ready
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
@@ -23,11 +23,12 @@ class Sources(commands.Cog):
     @app_commands.command(name="sources")
     async def sources(self, interaction: discord.Interaction[NewsBot]) -> None:
         """List the articles I answer from, and when the index was built."""
-        await defer(interaction)
-        info = await self.bot.run_blocking(self.bot.service.info)
-        await deliver(
-            interaction, embed=card_to_embed(render_sources(info)), retrying=self.bot.send_policy()
+        await respond_when_ready(
+            interaction, self.bot.run_blocking(self._embed), retrying=self.bot.send_policy()
         )
+
+    def _embed(self) -> discord.Embed:
+        return card_to_embed(render_sources(self.bot.service.info()))
 
 
 async def setup(bot: NewsBot) -> None:

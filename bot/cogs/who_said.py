@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.embeds import card_to_embed, choices
 from bot.rendering import Limits, render_who_said
-from bot.replies import defer, deliver
+from bot.replies import respond_when_ready
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
@@ -32,10 +32,14 @@ class WhoSaid(commands.Cog):
     async def who_said(self, interaction: discord.Interaction[NewsBot], quote: str) -> None:
         """Find who said a quote in the articles, and to whom."""
         text = self.bot.check_question(interaction.user.id, quote, what="quote")
-        await defer(interaction)
-        result = await self.bot.run_blocking(self.bot.service.who_said, text, 3)
-        embed = card_to_embed(render_who_said(result))
-        await deliver(interaction, embed=embed, retrying=self.bot.send_policy())
+        await respond_when_ready(
+            interaction,
+            self.bot.run_blocking(self._answer_embed, text),
+            retrying=self.bot.send_policy(),
+        )
+
+    def _answer_embed(self, quote: str) -> discord.Embed:
+        return card_to_embed(render_who_said(self.bot.service.who_said(quote, 3)))
 
     @who_said.autocomplete("quote")
     async def quote_autocomplete(

@@ -27,6 +27,7 @@ from bot.retry import send_retrying
 from bot.settings import BotSettings
 from index.protocols import AnswerService
 from tests.fake_discord import FakeDiscord, run_bot
+from tests.fake_discord.records import InteractionRecord, StoredMessage
 from tests.fake_discord.rest import RestApi
 
 
@@ -92,6 +93,14 @@ async def discord_sandbox(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotF
         )
         yield fake
         assert blackhole.hits == 0, "a request bypassed DISCORD_API_BASE/DISCORD_GATEWAY_URL"
+
+
+def answers(record: InteractionRecord) -> list[StoredMessage]:
+    """The messages the user got in answer to ``record``, however the bot sent them: the
+    response itself, or the deferred "thinking…" message once replaced, then any followups."""
+    callback = record.callback
+    shown = [callback.message] if callback and callback.type == 4 and callback.message else []
+    return shown + [m for m in record.followups if m not in shown]
 
 
 def fast_send_policy() -> AsyncRetrying:

@@ -373,21 +373,22 @@ class InteractionRecord:
             what=f"{count} edit(s) of the original response of {self!r}",
         )
 
+    def response_message(self) -> StoredMessage | None:
+        """The first message the user actually sees as the answer, however the bot produced it
+        (a type-4 response, a deferred message once edited/followed-up, or a followup); None
+        while there is none yet."""
+        if self.callback is None:
+            return None
+        if self.callback.type == 4 and self.callback.message is not None:
+            return self.callback.message
+        if self.original is not None and self.original_edits > 0 and not self.original.loading:
+            return self.original
+        return self.followups[0] if self.followups else None
+
     async def wait_response_message(self, timeout: float = 5.0) -> StoredMessage:
-        """The first message the user actually sees as the answer, however the bot produced it:
-        a type-4 response, a deferred message once edited/followed-up, or a followup."""
-
-        def check() -> StoredMessage | None:
-            if self.callback is None:
-                return None
-            if self.callback.type == 4 and self.callback.message is not None:
-                return self.callback.message
-            if self.original is not None and self.original_edits > 0 and not self.original.loading:
-                return self.original
-            return self.followups[0] if self.followups else None
-
+        """:meth:`response_message`, once there is one."""
         return await self._fake.notifier.wait_for(
-            check, timeout=timeout, what=f"a visible response to {self!r}"
+            self.response_message, timeout=timeout, what=f"a visible response to {self!r}"
         )
 
     async def wait_choices(self, timeout: float = 5.0) -> list[JSON]:
