@@ -108,12 +108,13 @@ class BotSettings(IndexSettings):
         default=30.0, ge=0, le=86_400, description="Cooldown window in seconds (0 = no cooldown)."
     )
     worker_threads: int = Field(
-        default=16,
+        default=64,
         ge=1,
         le=64,
         description=(
             "Threads answering questions off the event loop; questions waiting in them at "
-            "the same time are encoded in one model call, so not too few (see bench/load.py)."
+            "the same time are encoded in one model call (up to 64), so a burst needs as many "
+            "threads as questions to be encoded in few calls (see bench/load.py)."
         ),
     )
     progress_interval_seconds: float = Field(
