@@ -2,14 +2,15 @@
 
 ``python -m bench.load [--questions 50] [--rounds 3] [--reindex-articles 150]`` runs the
 real ``NewsBot`` with a ``CorpusService`` (all-MiniLM-L6-v2, the seed articles) against
-the local fake Discord (``tests.fake_discord``, on 127.0.0.1, in this process) and prints:
+the local fake Discord (``tests.fake_discord``, on 127.0.0.1) and prints:
 
 * bare: ``model.encode(all questions, batch_size=64)``, questions/s: the yardstick;
 * service: the same questions asked at once by one thread each through
   ``CorpusService.ask`` (micro-batched encodes, then search), questions/s and batches;
 * bot: the same questions as concurrent ``/ask`` from the fake Discord, end to end
-  (interaction in, deferred, searched, followup stored by the fake), questions/s, the
-  ratio to bare, the encoder batches formed, and the event-loop lag meanwhile;
+  (interaction in, searched, answer stored by the fake: the response itself, or a
+  followup when it took long enough to be deferred), questions/s, the ratio to bare, the
+  encoder batches formed, the CPU spent per question, and the event-loop lag meanwhile;
 * reindex: the event-loop lag while ``/reindex`` embeds ``--reindex-articles`` new
   synthetic articles, alone and with the questions asked meanwhile.
 
@@ -19,12 +20,15 @@ bare encode is re-run right before each measure it is compared to (the machine's
 changes the model's speed a lot), and the ratios are medians of those pairs.
 
 By default the fake Discord runs on its own event loop in a thread (``--fake thread``):
-the bot's loop then carries the bot alone, as in production where Discord is remote
-(the fake still shares the GIL and the CPUs). ``--fake same-loop`` puts both on one loop,
-a stricter measure. To see what the bot's settings are worth: ``--no-gc-freeze`` (no
-``bot.client.freeze_startup_heap``), ``--worker-threads N``, ``--search-slots N``
-(``index.service.SEARCH_SLOTS``), ``--torch-threads N``. The values before this
-benchmark existed: ``--no-gc-freeze --worker-threads 4 --search-slots 64``.
+the bot's loop then carries the bot alone, but the fake still shares the process's GIL
+and the machine's CPUs. ``--fake process`` runs it in a process of its own
+(``bench.fake_process``), closer to production where Discord is remote: it only shares
+the CPUs. ``--fake same-loop`` puts both on one loop, a stricter measure. To see what
+the bot's settings are worth: ``--no-gc-freeze`` (no ``bot.client.freeze_startup_heap``),
+``--worker-threads N``, ``--search-slots N`` (``index.service.SEARCH_SLOTS``),
+``--torch-threads N``. The values before this benchmark existed: ``--no-gc-freeze
+--worker-threads 4 --search-slots 64``; before the answers were sent without deferring:
+``--worker-threads 16``.
 """
 
 from __future__ import annotations
@@ -32,32 +36,38 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import shutil
 import statistics
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+import discord.gateway as discord_gateway
+import discord.http as discord_http
 import numpy as np
 import pytest
+import yarl
 
 import bot.client
 import index.service
 from bench.corpus import write_corpus
+from bench.fake_process import Driver
 from bot.client import NewsBot
+from bot.settings import BotSettings
 from index.embedding import SentenceTransformerEmbedder
 from index.evaluation import load_retrieval_cases
 from index.service import CorpusService
 from index.settings import DEFAULT_MODEL, IndexSettings
-from tests.bot_support.discord_harness import BotFakeDiscord, bot_settings, fast_send_policy
-from tests.fake_discord import run_bot
-from tests.fake_discord.records import InteractionRecord, StoredMessage
+from tests.bot_support.discord_harness import BotFakeDiscord, fast_send_policy
+from tests.fake_discord import FakeDiscord, run_bot
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TICK = 0.010
@@ -143,44 +153,146 @@ class FakeOnItsOwnLoop:
         self.loop.close()
 
 
-@dataclass
 class Discord:
-    """The fake Discord, and how to run its coroutines from the bot's loop."""
+    """The fake Discord as the measures drive it (see ``bench.fake_process.Driver``)."""
 
-    fake: BotFakeDiscord
-    call: Callable[[Coroutine[Any, Any, Any]], Awaitable[Any]]
+    address: dict[str, Any]
+    """What the bot needs to reach the fake: token, guild_id, api_base, gateway_url."""
+    fake: FakeDiscord | None = None
+    """The fake itself, when it runs in this process."""
 
-    async def asks(self, questions: list[str]) -> list[InteractionRecord]:
-        records = await asyncio.gather(
-            *(self.call(self.fake.send_slash_command("ask", {"question": q})) for q in questions)
+    async def request(self, op: str, **args: Any) -> Any:
+        raise NotImplementedError
+
+    async def cpu(self) -> float | None:
+        """CPU seconds the fake has used so far, when it does not share the bot's thread."""
+        return None
+
+    async def asks(self, questions: list[str]) -> list[int]:
+        return list(await self.request("asks", questions=questions))
+
+    async def answered(self, ids: list[int]) -> int:
+        return int(await self.request("answered", ids=ids))
+
+    async def reindex(self) -> int:
+        return int(await self.request("reindex"))
+
+    async def report(self, interaction_id: int) -> dict[str, Any]:
+        return dict(await self.request("report", interaction_id=interaction_id))
+
+
+class LocalDiscord(Discord):
+    """The fake in this process: on the bot's loop, or on a loop of its own in a thread."""
+
+    def __init__(self, fake: BotFakeDiscord, own_loop: FakeOnItsOwnLoop | None = None) -> None:
+        self.fake = fake
+        self.driver = Driver(fake)
+        self.address = self.driver.address()
+        self._own_loop = own_loop
+
+    async def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        return await (coro if self._own_loop is None else self._own_loop.call(coro))
+
+    async def request(self, op: str, **args: Any) -> Any:
+        return await self._call(getattr(self.driver, op)(**args))
+
+    async def cpu(self) -> float | None:
+        return None if self._own_loop is None else await self._call(_thread_cpu())
+
+
+class FakeInAProcess(Discord):
+    """The fake in a process of its own (``python -m bench.fake_process``)."""
+
+    def __init__(self) -> None:
+        self._process: asyncio.subprocess.Process | None = None
+        self._lock = asyncio.Lock()
+
+    async def _read(self) -> dict[str, Any]:
+        assert self._process is not None and self._process.stdout is not None
+        line = await self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the fake Discord process exited")
+        message: dict[str, Any] = json.loads(line)
+        return message
+
+    async def __aenter__(self) -> FakeInAProcess:
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.fake_process",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            cwd=Path(__file__).resolve().parent.parent,
         )
-        return list(records)
+        self.address = await self._read()
+        return self
 
-    async def answers(self, records: list[InteractionRecord]) -> list[StoredMessage]:
-        return list(
-            await asyncio.gather(
-                *(self.call(r.wait_response_message(timeout=300)) for r in records)
-            )
-        )
+    async def __aexit__(self, *exc_info: object) -> None:
+        process = self._process
+        if process is not None and process.stdin is not None:
+            process.stdin.close()
+            try:
+                await asyncio.wait_for(process.wait(), 30)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+    async def request(self, op: str, **args: Any) -> Any:
+        assert self._process is not None and self._process.stdin is not None
+        async with self._lock:
+            self._process.stdin.write(json.dumps({"op": op, "args": args}).encode() + b"\n")
+            await self._process.stdin.drain()
+            reply = await self._read()
+        if "error" in reply:
+            raise RuntimeError(f"the fake Discord process failed: {reply['error']}")
+        return reply["result"]
+
+    async def cpu(self) -> float | None:
+        return float(await self.request("cpu"))
 
 
-async def _same_loop(coro: Coroutine[Any, Any, T]) -> T:
-    return await coro
+class _Remote:
+    """What ``run_bot`` reads of a fake running in another process."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def _describe(self) -> str:
+        return "(the fake Discord runs in another process)"
+
+
+async def _thread_cpu() -> float:
+    return time.thread_time()
 
 
 @contextlib.asynccontextmanager
 async def fake_discord(mode: str) -> AsyncIterator[Discord]:
-    """The fake Discord (``mode``: "thread" or "same-loop"), discord.py pointed at it."""
+    """The fake Discord (``mode``: "thread", "process" or "same-loop"), discord.py pointed
+    at it (nothing can leave 127.0.0.1)."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        if mode == "thread":
-            own_loop = FakeOnItsOwnLoop()
-            async with own_loop as fake:
-                fake.patch_discord_py(monkeypatch)  # nothing can leave 127.0.0.1
-                yield Discord(fake, own_loop.call)
-        else:
-            async with BotFakeDiscord() as fake:
-                fake.patch_discord_py(monkeypatch)
-                yield Discord(fake, _same_loop)
+        discord: Discord
+        async with contextlib.AsyncExitStack() as stack:
+            if mode == "thread":
+                own_loop = FakeOnItsOwnLoop()
+                discord = LocalDiscord(await stack.enter_async_context(own_loop), own_loop)
+            elif mode == "process":
+                discord = await stack.enter_async_context(FakeInAProcess())
+            else:
+                discord = LocalDiscord(await stack.enter_async_context(BotFakeDiscord()))
+            monkeypatch.setattr(discord_http.Route, "BASE", discord.address["api_base"])
+            monkeypatch.setattr(
+                discord_gateway.DiscordWebSocket,
+                "DEFAULT_GATEWAY",
+                yarl.URL(discord.address["gateway_url"]),
+            )
+            yield discord
+
+
+@contextlib.asynccontextmanager
+async def running_bot(bot: NewsBot, discord: Discord) -> AsyncIterator[NewsBot]:
+    fake = discord.fake or cast(FakeDiscord, _Remote(discord.address["token"]))
+    async with run_bot(bot, fake, ready_timeout=30):
+        yield bot
 
 
 # ---------------------------------------------------------------- the measures
@@ -219,54 +331,39 @@ class Burst:
     bare_seconds: float = float("nan")
     """The bare model encoding the same questions, just before (side by side)."""
     cpu: dict[str, float] = field(default_factory=dict)
-    """CPU seconds spent meanwhile: the whole process, the bot's loop, the fake's loop."""
-
-
-async def _thread_cpu() -> float:
-    return time.thread_time()
+    """CPU seconds spent meanwhile: the whole process, the bot's loop, the fake (its thread,
+    or its own process with ``--fake process``)."""
 
 
 async def bot_burst(discord: Discord, service: CorpusService, questions: list[str]) -> Burst:
     """Every question as a concurrent ``/ask``; timed until every answer is stored."""
     batches = service.batcher.batches
-    same_loop = discord.call is _same_loop
-    fake_cpu = 0.0 if same_loop else await discord.call(_thread_cpu())
+    fake_cpu = await discord.cpu()
     process_cpu, loop_cpu = time.process_time(), time.thread_time()
     async with measuring_lag() as probe:
         started = time.perf_counter()
-        messages = await discord.answers(await discord.asks(questions))
+        answered = await discord.answered(await discord.asks(questions))
         seconds = time.perf_counter() - started
     cpu = {
         "process": time.process_time() - process_cpu,
         "bot loop": time.thread_time() - loop_cpu,
     }
-    if not same_loop:
-        cpu["fake Discord"] = await discord.call(_thread_cpu()) - fake_cpu
-    answered = sum(1 for m in messages if m.embeds and not m.ephemeral)
+    if fake_cpu is not None:
+        cpu["fake Discord"] = (await discord.cpu() or 0.0) - fake_cpu
     return Burst(seconds, service.batcher.batches - batches, answered, probe, cpu=cpu)
 
 
 async def bot_reindex(discord: Discord, questions: list[str]) -> Burst:
     """A ``/reindex``, and ``questions`` asked meanwhile; timed until its report is shown."""
-    fake = discord.fake
     async with measuring_lag() as probe:
         started = time.perf_counter()
-        record = await discord.call(fake.send_slash_command("reindex", user=fake.admin_user))
+        reindex = await discord.reindex()
         asked = await discord.asks(questions)
-        await discord.call(
-            fake.wait_until(
-                lambda: record.original is not None and bool(record.original.embeds),
-                timeout=900,
-                what="the reindex report",
-            )
-        )
+        report = await discord.report(reindex)
         seconds = time.perf_counter() - started
-        answers = await discord.answers(asked)
-    assert record.original is not None
-    report = record.original.embeds[0]
+        answered = await discord.answered(asked)
     if report.get("title") != "Reindex complete":
         raise RuntimeError(f"the reindex failed: {report}")
-    answered = sum(1 for m in answers if m.embeds and not m.ephemeral)
     return Burst(seconds, 0, answered, probe)
 
 
@@ -303,8 +400,14 @@ async def bot_side(
     if options.worker_threads:
         overrides["worker_threads"] = options.worker_threads
     async with fake_discord(options.fake) as discord:
-        settings = bot_settings(
-            discord.fake,
+        address = discord.address
+        settings = BotSettings(
+            _env_file=None,  # type: ignore[call-arg]
+            discord_token=address["token"],
+            guild_ids=(address["guild_id"],),
+            discord_api_base=address["api_base"],
+            discord_gateway_url=address["gateway_url"],
+            cooldown_seconds=0,
             seeds_dir=root / "seeds",
             index_dir=root / "bot-index",
             log_level="WARNING",
@@ -315,7 +418,7 @@ async def bot_side(
         try:
             service.open()
             bot = NewsBot(settings, service, send_policy=fast_send_policy, guild_ready_timeout=0.05)
-            async with run_bot(bot, discord.fake, ready_timeout=30):
+            async with running_bot(bot, discord):
                 await bot_burst(discord, service, questions[:4])  # warm up
                 for n in range(options.rounds):
                     bare = await asyncio.to_thread(bare_encode, embedder, questions)
@@ -376,7 +479,10 @@ def main() -> None:
         "--reindex-articles", type=int, default=150, help="new articles each reindex embeds"
     )
     parser.add_argument(
-        "--fake", choices=("thread", "same-loop"), default="thread", help="where the fake runs"
+        "--fake",
+        choices=("thread", "process", "same-loop"),
+        default="thread",
+        help="where the fake runs",
     )
     parser.add_argument(
         "--worker-threads", type=int, help="the bot's WORKER_THREADS (default: its default)"
