@@ -72,7 +72,7 @@ class Searcher:
         self.embedder = embedder
         self.config = config or SearchConfig()
         # per-sentence facts that do not depend on the question, filled in as needed
-        self._terms_cache: dict[int, frozenset[str]] = {}
+        self._facts_cache: dict[int, SentenceFacts] = {}
         self._offers_cache: dict[tuple[int, AnswerType], bool] = {}
 
     def search(self, question: str, k: int = 3) -> SearchResult:
@@ -147,10 +147,10 @@ class Searcher:
         bounds[1:] = np.cumsum([offsets[c + 1] - offsets[c] for c in candidates])
         similarities = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
         total = sum(term_weights.values())
+        query_terms = frozenset(term_weights)
         coverages = np.array(
             [
-                sum(w for t, w in term_weights.items() if t in self._sentence_terms(int(row)))
-                / total
+                sum(term_weights[t] for t in query_terms & self._facts(int(row)).terms) / total
                 if total
                 else 0.0
                 for row in rows
@@ -186,15 +186,15 @@ class Searcher:
         start, end = passage.sentence_ranges[row - int(self.snapshot.sentence_offsets[passage_id])]
         return passage.text[start:end]
 
-    def _sentence_terms(self, row: int) -> frozenset[str]:
-        """The content terms of a sentence, computed once per snapshot (cached)."""
-        terms = self._terms_cache.get(row)
-        if terms is None:
-            if len(self._terms_cache) > CACHE_LIMIT:
-                self._terms_cache.clear()
-            terms = frozenset(tokenize(self._sentence_text(row)))
-            self._terms_cache[row] = terms
-        return terms
+    def _facts(self, row: int) -> SentenceFacts:
+        """The terms and numbers of a sentence, computed once per snapshot (cached)."""
+        facts = self._facts_cache.get(row)
+        if facts is None:
+            if len(self._facts_cache) > CACHE_LIMIT:
+                self._facts_cache.clear()
+            facts = SentenceFacts.of(self._sentence_text(row))
+            self._facts_cache[row] = facts
+        return facts
 
     def _offers(self, row: int, kind: AnswerType) -> bool:
         key = (row, kind)
@@ -231,10 +231,10 @@ class Searcher:
     ) -> int | None:
         snapshot = self.snapshot
         passage = snapshot.passages[candidate.passage_id]
-        highlight = _highlight_text(passage, candidate.sentence)
+        highlight = self._facts(self._sentence_row(candidate))
         for position, (other, _, _) in enumerate(kept):
             other_passage = snapshot.passages[other.passage_id]
-            other_highlight = _highlight_text(other_passage, other.sentence)
+            other_highlight = self._facts(self._sentence_row(other))
             if other_passage.article_id == passage.article_id and (
                 passage.sentences[candidate.sentence : candidate.sentence + 1]
                 == other_passage.sentences[other.sentence : other.sentence + 1]
@@ -244,6 +244,9 @@ class Searcher:
             if same_statement(highlight, other_highlight, similarity, self.config):
                 return position
         return None
+
+    def _sentence_row(self, scored: ScoredPassage) -> int:
+        return int(self.snapshot.sentence_offsets[scored.passage_id]) + scored.sentence
 
     def _hit(self, scored: ScoredPassage, sources: list[SourceRef], ids: list[int]) -> PassageHit:
         passage = self.snapshot.passages[scored.passage_id]
@@ -266,14 +269,28 @@ def _highlight_text(passage: Passage, sentence: int) -> str:
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def same_statement(first: str, second: str, similarity: float, config: SearchConfig) -> bool:
+@dataclass(frozen=True, slots=True)
+class SentenceFacts:
+    """What search compares of a sentence, whatever the question."""
+
+    terms: frozenset[str]
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, sentence: str) -> SentenceFacts:
+        return cls(frozenset(tokenize(sentence)), frozenset(_NUMBER.findall(sentence)))
+
+
+def same_statement(
+    first: SentenceFacts, second: SentenceFacts, similarity: float, config: SearchConfig
+) -> bool:
     """Whether two sentences state the same thing: near-identical meaning, or close
     meaning in shared words, and never with different numbers in them."""
-    if set(_NUMBER.findall(first)) != set(_NUMBER.findall(second)):
+    if first.numbers != second.numbers:
         return False
     if similarity >= config.duplicate_similarity:
         return True
-    words_a, words_b = set(tokenize(first)), set(tokenize(second))
+    words_a, words_b = first.terms, second.terms
     union = words_a | words_b
     overlap = len(words_a & words_b) / len(union) if union else 0.0
     return similarity >= config.paraphrase_similarity and overlap >= config.paraphrase_overlap
