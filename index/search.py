@@ -73,7 +73,6 @@ class Searcher:
         self.config = config or SearchConfig()
         # per-sentence facts that do not depend on the question, filled in as needed
         self._facts_cache: dict[int, SentenceFacts] = {}
-        self._offers_cache: dict[tuple[int, AnswerType], bool] = {}
 
     def search(self, question: str, k: int = 3) -> SearchResult:
         return self.search_many([question], k)[0]
@@ -157,7 +156,7 @@ class Searcher:
             ]
         )
         typed = np.array(
-            [1.0 if kind is not None and self._offers(int(row), kind) else 0.0 for row in rows]
+            [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
         )
         sentence_scores = (
             config.sentence_weight * similarities
@@ -187,7 +186,8 @@ class Searcher:
         return passage.text[start:end]
 
     def _facts(self, row: int) -> SentenceFacts:
-        """The terms and numbers of a sentence, computed once per snapshot (cached)."""
+        """The terms, numbers and answer kinds of a sentence, computed once per snapshot
+        (cached)."""
         facts = self._facts_cache.get(row)
         if facts is None:
             if len(self._facts_cache) > CACHE_LIMIT:
@@ -195,16 +195,6 @@ class Searcher:
             facts = SentenceFacts.of(self._sentence_text(row))
             self._facts_cache[row] = facts
         return facts
-
-    def _offers(self, row: int, kind: AnswerType) -> bool:
-        key = (row, kind)
-        found = self._offers_cache.get(key)
-        if found is None:
-            if len(self._offers_cache) > CACHE_LIMIT:
-                self._offers_cache.clear()
-            found = offers(self._sentence_text(row), kind)
-            self._offers_cache[key] = found
-        return found
 
     def _merge_duplicates(self, scored: list[ScoredPassage], k: int) -> list[PassageHit]:
         """Keep the best passage of each statement; its duplicates add their sources."""
@@ -275,10 +265,16 @@ class SentenceFacts:
 
     terms: frozenset[str]
     numbers: frozenset[str]
+    answer_kinds: frozenset[AnswerType]
+    """The kinds of answer the sentence offers (a date, a number, a person…)."""
 
     @classmethod
     def of(cls, sentence: str) -> SentenceFacts:
-        return cls(frozenset(tokenize(sentence)), frozenset(_NUMBER.findall(sentence)))
+        return cls(
+            frozenset(tokenize(sentence)),
+            frozenset(_NUMBER.findall(sentence)),
+            frozenset(kind for kind in AnswerType if offers(sentence, kind)),
+        )
 
 
 def same_statement(
