@@ -50,11 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import discord.gateway as discord_gateway
-import discord.http as discord_http
 import numpy as np
 import pytest
-import yarl
 
 import bot.client
 import index.service
@@ -67,7 +64,7 @@ from index.evaluation import load_retrieval_cases
 from index.service import CorpusService
 from index.settings import DEFAULT_MODEL, IndexSettings
 from tests.bot_support.discord_harness import BotFakeDiscord, fast_send_policy
-from tests.fake_discord import FakeDiscord, run_bot
+from tests.fake_discord import FakeDiscord, point_discord_py_at, run_bot
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TICK = 0.010
@@ -279,11 +276,8 @@ async def fake_discord(mode: str) -> AsyncIterator[Discord]:
                 discord = await stack.enter_async_context(FakeInAProcess())
             else:
                 discord = LocalDiscord(await stack.enter_async_context(BotFakeDiscord()))
-            monkeypatch.setattr(discord_http.Route, "BASE", discord.address["api_base"])
-            monkeypatch.setattr(
-                discord_gateway.DiscordWebSocket,
-                "DEFAULT_GATEWAY",
-                yarl.URL(discord.address["gateway_url"]),
+            point_discord_py_at(
+                monkeypatch, discord.address["api_base"], discord.address["gateway_url"]
             )
             yield discord
 

@@ -14,7 +14,7 @@ starts the fake and points discord.py at it)::
         fake_discord.assert_clean()
 """
 
-from .harness import no_identify_delay, run_bot
+from .harness import no_identify_delay, point_discord_py_at, run_bot
 from .models import (
     ADMIN_PERMISSIONS,
     ALL_PERMISSIONS,
@@ -73,5 +73,6 @@ __all__ = [
     "StoredMessage",
     "UploadedFile",
     "no_identify_delay",
+    "point_discord_py_at",
     "run_bot",
 ]

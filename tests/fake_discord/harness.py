@@ -11,12 +11,23 @@ from .records import FakeDiscordTimeoutError
 
 if TYPE_CHECKING:
     import discord
+    import pytest
 
     from .server import FakeDiscord
 
-__all__ = ["no_identify_delay", "run_bot"]
+__all__ = ["no_identify_delay", "point_discord_py_at", "run_bot"]
 
 ClientT = TypeVar("ClientT", bound="discord.Client")
+
+
+def point_discord_py_at(monkeypatch: pytest.MonkeyPatch, api_base: str, gateway_url: str) -> None:
+    """Point discord.py at a fake Discord: REST (incl. interaction webhooks) and gateway."""
+    import discord.gateway
+    import discord.http
+    import yarl
+
+    monkeypatch.setattr(discord.http.Route, "BASE", api_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(gateway_url))
 
 
 def no_identify_delay(client: discord.Client) -> None:

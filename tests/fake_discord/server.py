@@ -236,14 +236,9 @@ class FakeDiscord:
     def patch_discord_py(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Point discord.py at this fake (REST incl. interaction webhooks, and the gateway)."""
         # imported here so the fake server itself never depends on the library under test
-        import discord.gateway
-        import discord.http
-        import yarl
+        from .harness import point_discord_py_at
 
-        monkeypatch.setattr(discord.http.Route, "BASE", self.api_base)
-        monkeypatch.setattr(
-            discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(self.gateway_url)
-        )
+        point_discord_py_at(monkeypatch, self.api_base, self.gateway_url)
 
     # ======================================================================================
     # world building
