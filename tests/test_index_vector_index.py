@@ -10,6 +10,7 @@ import numpy.typing as npt
 import pytest
 
 from bench.corpus import manifold_vectors, synthetic_vectors
+from bench.scale import recall
 from index.vector_index import (
     IVF_NPROBE_CHOICES,
     configure_loaded,
@@ -26,8 +27,7 @@ def recall_at_10(
 ) -> float:
     _, truth = faiss.knn(queries, database, 10, faiss.METRIC_INNER_PRODUCT)
     _, found = index.search(queries, 10)
-    hits = sum(len(set(t) & set(f)) for t, f in zip(truth.tolist(), found.tolist(), strict=True))
-    return hits / truth.size
+    return recall(found, truth, 10)
 
 
 @pytest.mark.parametrize(
