@@ -45,14 +45,12 @@ def _payload(content: str | None, embed: discord.Embed | None) -> dict[str, Any]
     return kwargs
 
 
-async def defer(
-    interaction: AnyInteraction, *, ephemeral: bool = False, retrying: AsyncRetrying | None = None
-) -> None:
+async def defer(interaction: AnyInteraction, *, retrying: AsyncRetrying | None = None) -> None:
     """Acknowledge within Discord's 3 seconds; the answer follows."""
     if interaction.response.is_done():
         return
     await with_retries(
-        lambda: interaction.response.defer(thinking=True, ephemeral=ephemeral),
+        lambda: interaction.response.defer(thinking=True),
         retrying or send_retrying(attempts=2, initial=0.2, maximum=0.5),
     )
 
@@ -62,18 +60,15 @@ async def deliver(
     *,
     content: str | None = None,
     embed: discord.Embed | None = None,
-    ephemeral: bool = False,
     retrying: AsyncRetrying | None = None,
 ) -> None:
     """Send the answer: as the response, or as the followup replacing the deferred one."""
     kwargs = _payload(content, embed)
     policy = retrying or send_retrying()
     if interaction.response.is_done():
-        await with_retries(lambda: interaction.followup.send(ephemeral=ephemeral, **kwargs), policy)
+        await with_retries(lambda: interaction.followup.send(**kwargs), policy)
     else:
-        await with_retries(
-            lambda: interaction.response.send_message(ephemeral=ephemeral, **kwargs), policy
-        )
+        await with_retries(lambda: interaction.response.send_message(**kwargs), policy)
     interaction.extras[DELIVERED] = True
 
 
@@ -88,7 +83,6 @@ async def respond_when_ready(
     interaction: AnyInteraction,
     answer: Awaitable[discord.Embed],
     *,
-    ephemeral: bool = False,
     retrying: AsyncRetrying | None = None,
 ) -> None:
     """Send the embed ``answer`` gives: as the response when it is ready within
@@ -102,14 +96,14 @@ async def respond_when_ready(
         age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
         done, _ = await asyncio.wait((task,), timeout=response_budget(age, RESPOND_WITHIN))
         if not done:
-            await defer(interaction, ephemeral=ephemeral)
+            await defer(interaction)
         embed = await task
     finally:
         if not task.done():  # the defer failed, or the command was cancelled
             task.cancel()
         elif not task.cancelled():
             task.exception()  # retrieved: the error raised here is the one reported
-    await deliver(interaction, embed=embed, ephemeral=ephemeral, retrying=retrying)
+    await deliver(interaction, embed=embed, retrying=retrying)
 
 
 async def edit_original(
