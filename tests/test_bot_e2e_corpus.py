@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.client import NewsBot
+from bot.rendering import escape_markdown
 from bot.settings import BotSettings
 from index.embedding import HashingEmbedder
 from index.service import CorpusService
@@ -58,10 +60,9 @@ async def test_corpus_service_behind_the_bot_and_a_reindex(
         listing_after = (await after.wait_response_message()).embeds[0]
 
     assert "refused" in answer["description"] and "**" in answer["description"]
-    assert any(
-        f"`{stem}`" in answer["description"]
-        for stem in ("000_c0f8695bc582e640", "001_03ff597da4ffc749", "002_371d6967d823f2f5")
-    )
+    titles = [json.loads(p.read_text())["title"] for p in sorted(SEEDS.glob("*.json"))]
+    assert any(f"— {escape_markdown(title)}" in answer["description"] for title in titles)
+    assert not any(stem in answer["description"] for stem in (p.stem for p in SEEDS.glob("*.txt")))
     assert listing["title"] == "3 indexed articles"
     assert "test-hashing" in {f["name"]: f["value"] for f in listing["fields"]}["Index built"]
     assert reindex.original is not None
