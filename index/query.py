@@ -47,10 +47,11 @@ _MASS_MENTION = re.compile(r"(?<!\w)@\u200b?(?:everyone|here)\b", re.IGNORECASE)
 _GREETING = re.compile(
     r"^(?:hi|hiya|hey|heya|hello|hullo|howdy|yo|greetings|good\s+(?:morning|afternoon|evening|day))"
     r"(?:\s+(?:there|all|everyone|everybody|folks|guys|team|friends|bot|y'?all))?"
-    r"(?=[\s,!.:;]|$)[\s,!.:;]*",
+    r"(?P<end>\s*[,!.:;]+\s*|\s+|$)",
     re.IGNORECASE,
 )
 """A greeting at the start of a question ("hi", "hey bot", "hello there,")."""
+
 
 _EDGE_PUNCTUATION = " \t,:;.!-–—"
 
@@ -78,11 +79,26 @@ def strip_question_noise(text: str, names: Iterable[str] = ()) -> str:
     name = _name_pattern(names)
     while True:
         before = cleaned
-        cleaned = _GREETING.sub("", cleaned).lstrip(_EDGE_PUNCTUATION)
+        cleaned = _strip_greeting(cleaned, name).lstrip(_EDGE_PUNCTUATION)
         if name is not None:
             cleaned = _strip_edge_name(cleaned, name)
         if cleaned == before:
             return cleaned
+
+
+def _strip_greeting(text: str, name: re.Pattern[str] | None) -> str:
+    """``text`` without its leading greeting. A greeting followed only by a space and a
+    capitalised word may be the question itself ("Hey Jude was written by whom?"): it is
+    kept unless that word is one of the names."""
+    match = _GREETING.match(text)
+    if match is None:
+        return text
+    rest = text[match.end() :]
+    if match["end"].strip() or not rest:
+        return rest
+    if rest[0].islower() or rest[0] in "@<" or (name is not None and name.match(rest)):
+        return rest
+    return text
 
 
 def _strip_edge_name(text: str, name: re.Pattern[str]) -> str:
