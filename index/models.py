@@ -47,10 +47,17 @@ class Article:
     content_hash: str
     url: str | None = None
     outlet: str | None = None
+    published: str | None = None
 
     @property
     def source(self) -> SourceRef:
-        return SourceRef(id=self.id, title=self.title, url=self.url, outlet=self.outlet)
+        return SourceRef(
+            id=self.id,
+            title=self.title,
+            url=self.url,
+            outlet=self.outlet,
+            published=self.published,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +108,17 @@ class ArticleRecord:
     outlet: str | None = None
     passages: int = 0
     quotes: int = 0
+    published: str | None = None
 
     @property
     def source(self) -> SourceRef:
-        return SourceRef(id=self.id, title=self.title, url=self.url, outlet=self.outlet)
+        return SourceRef(
+            id=self.id,
+            title=self.title,
+            url=self.url,
+            outlet=self.outlet,
+            published=self.published,
+        )
 
 
 @dataclass(frozen=True, slots=True)
