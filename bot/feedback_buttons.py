@@ -40,7 +40,7 @@ def more_custom_id(answer_id: int) -> str:
 
 class VoteButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"nd:vote:(?P<answer>\d{1,18}):(?P<vote>up|down)",
+    template=r"nd:vote:(?P<answer>\d{1,19}):(?P<vote>up|down)",
 ):
     def __init__(self, answer_id: int, vote: Vote) -> None:
         super().__init__(
@@ -84,7 +84,7 @@ class VoteButton(
 
 
 class MoreButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"nd:more:(?P<answer>\d{1,18})"
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"nd:more:(?P<answer>\d{1,19})"
 ):
     def __init__(self, answer_id: int) -> None:
         super().__init__(
