@@ -284,25 +284,25 @@ class NewsBot(commands.Bot):
         return question
 
     async def answer_reply(
-        self, question: str, asker: discord.abc.User, where: discord.abc.Snowflake | None = None
+        self, question: str, asker_id: int, guild_id: int | None, channel_id: int | None
     ) -> Reply:
-        """The answer to ``question`` with its buttons, searched and rendered in the pool."""
-        return await self.run_blocking(self._answer_reply, question, asker.id, where)
+        """The answer to ``question`` with its buttons, searched, recorded and rendered in
+        the answer pool (``asker_id``, ``guild_id`` and ``channel_id`` go on record)."""
+        return await self.run_blocking(self._answer_reply, question, asker_id, guild_id, channel_id)
 
     def _answer_reply(
-        self, question: str, asker_id: int, where: discord.abc.Snowflake | None
+        self, question: str, asker_id: int, guild_id: int | None, channel_id: int | None
     ) -> Reply:
         result = self.service.ask(question, self.settings.top_k)
         embed = card_to_embed(render_answer(result))
-        guild = getattr(where, "guild", None)
         try:
             answer_id = self.feedback.record_answer(
                 result.question or question,
                 answer_summary(result),
                 answered=result.answered and bool(result.passages),
                 asked_by=asker_id,
-                guild_id=guild.id if isinstance(guild, discord.Guild) else None,
-                channel_id=where.id if where is not None else None,
+                guild_id=guild_id,
+                channel_id=channel_id,
             )
         except (FeedbackError, OSError, sqlite3.Error) as error:
             log.error("could not record the answer to a question: %s", error)

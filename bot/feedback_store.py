@@ -4,10 +4,11 @@ Every answer the bot shows is recorded (question, the answer as shown, whether i
 answered, who asked, when); its buttons carry the record's id, so a vote or a "More"
 click still finds it after a restart. One vote per user per answer, changeable.
 
-Durability: WAL journal, ``synchronous=FULL`` and one transaction per write, so a vote
-is on disk when :meth:`FeedbackStore.vote` returns, whatever happens to the process
-next. Concurrency: one connection per store, used under a lock (calls come from many
-threads); other processes on the same file wait up to ``busy_timeout``.
+Durability: WAL journal and one transaction per write; a vote is committed with
+``synchronous=FULL``, so it is on disk when :meth:`FeedbackStore.vote` returns, whatever
+happens to the process or the machine next. Concurrency: one connection per store, used
+under a lock (calls come from many threads); other processes on the same file wait up to
+``busy_timeout``.
 
 The schema version is SQLite's ``user_version``; :data:`MIGRATIONS` bring any older
 database up to date at open time, each in its own transaction.
@@ -181,10 +182,17 @@ class FeedbackStore:
                 db.execute(f"PRAGMA user_version = {number + 1}")
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One immediate transaction, committed on success (durable when it returns)."""
+    def _write(self, *, synced: bool = True) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction, committed on success.
+
+        ``synced``: on disk when this returns, even if the machine loses power next
+        (``synchronous=FULL``). Otherwise (``NORMAL``) a commit survives the process being
+        killed, and only a power loss may take back the last ones: enough for the record
+        of an answer shown, and no fsync on the path of every question.
+        """
         with self._lock:
             db = self._db
+            db.execute(f"PRAGMA synchronous = {'FULL' if synced else 'NORMAL'}")
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -210,7 +218,7 @@ class FeedbackStore:
         channel_id: int | None = None,
     ) -> int:
         """Remember an answer as shown; its id goes into the answer's buttons."""
-        with self._write() as db:
+        with self._write(synced=False) as db:
             cursor = db.execute(
                 "INSERT INTO answers (question, normalised, answer, answered, asked_by, "
                 "guild_id, channel_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

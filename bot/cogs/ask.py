@@ -25,7 +25,9 @@ class Ask(commands.Cog):
         text = self.bot.check_question(interaction.user.id, question, guild=interaction.guild)
         await respond_when_ready(
             interaction,
-            self.bot.answer_reply(text, interaction.user, interaction.channel),
+            self.bot.answer_reply(
+                text, interaction.user.id, interaction.guild_id, interaction.channel_id
+            ),
             retrying=self.bot.send_policy(),
         )
 

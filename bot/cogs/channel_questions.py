@@ -72,7 +72,12 @@ class ChannelQuestions(commands.Cog):
             text = self.bot.check_question(message.author.id, question, guild=message.guild)
             with contextlib.suppress(discord.HTTPException):
                 await message.channel.typing()
-            reply = await self.bot.answer_reply(text, message.author, message.channel)
+            reply = await self.bot.answer_reply(
+                text,
+                message.author.id,
+                message.guild.id if message.guild is not None else None,
+                message.channel.id,
+            )
             await self._send_answer(message, text, reply)
         except UserFacingError as refused:
             await self._tell(message, refused.message)
