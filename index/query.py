@@ -39,21 +39,27 @@ def normalise_query(text: str, max_chars: int = 500, what: str = "question") -> 
     return cleaned
 
 
-_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
-"""Discord's mention syntax: users ``<@id>``/``<@!id>``, roles ``<@&id>``, channels ``<#id>``."""
+_MENTIONS = r"<(?:@[!&]?|#)\d+>|(?<!\w)@\u200b?(?:everyone|here)\b"
+"""Discord's mention syntax: users ``<@id>``/``<@!id>``, roles ``<@&id>``, channels ``<#id>``,
+and ``@everyone``/``@here``."""
 
-_MASS_MENTION = re.compile(r"(?<!\w)@\u200b?(?:everyone|here)\b", re.IGNORECASE)
+_MENTION = re.compile(_MENTIONS, re.IGNORECASE)
+_LEADING_MENTIONS = re.compile(rf"^(?:\s*(?:{_MENTIONS})[\s,:;!]*)+", re.IGNORECASE)
+"""Mentions the text starts with, and the commas or colons after them."""
 
 _GREETING = re.compile(
     r"^(?:hi|hiya|hey|heya|hello|hullo|howdy|yo|greetings|good\s+(?:morning|afternoon|evening|day))"
     r"(?:\s+(?:there|all|everyone|everybody|folks|guys|team|friends|bot|y'?all))?"
-    r"(?P<end>\s*[,!.:;]+\s*|\s+|$)",
+    r"(?P<end>\s*[,!.:;\-–—]+\s*|\s+|$)",
     re.IGNORECASE,
 )
 """A greeting at the start of a question ("hi", "hey bot", "hello there,")."""
 
 
-_EDGE_PUNCTUATION = " \t,:;.!-–—"
+_EDGE_PUNCTUATION = " \t,:;.!–—"
+_AFTER_NAME = re.compile(r"^[\s,:;.!–—]*(?:-\s+)?")
+"""What separates a name from the question after it ("NewsDesk, …", "NewsDesk - …"); a
+minus sign glued to a number is kept."""
 
 
 def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
@@ -74,12 +80,12 @@ def strip_question_noise(text: str, names: Iterable[str] = ()) -> str:
     empty when ``text`` only greeted or mentioned someone. A name inside the question
     ("what did NewsDesk report?") is kept.
     """
-    cleaned = _MASS_MENTION.sub(" ", _MENTION.sub(" ", text))
+    cleaned = _MENTION.sub(" ", _LEADING_MENTIONS.sub("", text))
     cleaned = _SPACES.sub(" ", cleaned).strip()
     name = _name_pattern(names)
     while True:
         before = cleaned
-        cleaned = _strip_greeting(cleaned, name).lstrip(_EDGE_PUNCTUATION)
+        cleaned = _strip_greeting(cleaned, name).lstrip()
         if name is not None:
             cleaned = _strip_edge_name(cleaned, name)
         if cleaned == before:
@@ -104,7 +110,7 @@ def _strip_greeting(text: str, name: re.Pattern[str] | None) -> str:
 def _strip_edge_name(text: str, name: re.Pattern[str]) -> str:
     match = name.match(text)
     if match is not None:
-        text = text[match.end() :].lstrip(_EDGE_PUNCTUATION)
+        text = _AFTER_NAME.sub("", text[match.end() :], count=1)
     for match in name.finditer(text):
         tail = text[match.end() :]
         if not tail.strip(_EDGE_PUNCTUATION + "?"):
