@@ -201,6 +201,21 @@ class FeedbackStore:
                 raise
             db.execute("COMMIT")
 
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for a long read: its own (WAL readers never wait for the writer,
+        and votes never wait for the read), except for an in-memory database."""
+        if self.path == MEMORY:
+            with self._lock:
+                yield self._db
+            return
+        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+        reader = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            yield reader
+        finally:
+            reader.close()
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -298,24 +313,28 @@ class FeedbackStore:
 
     def unanswered(self, limit: int = 25) -> list[GapEntry]:
         """Questions refused or voted 👎, most frequent first (wordings grouped)."""
-        with self._lock:
-            rows: Sequence[tuple[str, str, int, int]] = self._db.execute(
+        with self._reading() as db:
+            rows: Sequence[tuple[str, str, int, int]] = db.execute(
                 """
-                WITH per_answer AS (
-                    SELECT a.id, a.normalised, a.question, a.answered,
-                           (SELECT COUNT(*) FROM votes v WHERE v.answer_id = a.id AND v.vote = -1)
-                               AS down
-                    FROM answers a
+                WITH down AS (
+                    SELECT answer_id, COUNT(*) AS n FROM votes WHERE vote = -1
+                    GROUP BY answer_id
+                ),
+                grouped AS (
+                    SELECT a.normalised,
+                           MAX(a.id) AS last_id,
+                           SUM(a.answered = 0) AS refused,
+                           COALESCE(SUM(down.n), 0) AS down_votes
+                    FROM answers a LEFT JOIN down ON down.answer_id = a.id
+                    GROUP BY a.normalised
+                    HAVING refused > 0 OR down_votes > 0
                 )
-                SELECT normalised,
-                       (SELECT p2.question FROM per_answer p2 WHERE p2.normalised = p.normalised
-                        ORDER BY p2.id DESC LIMIT 1) AS shown,
-                       SUM(answered = 0) AS refused,
-                       SUM(down) AS down
-                FROM per_answer p
-                GROUP BY normalised
-                HAVING refused > 0 OR down > 0
-                ORDER BY refused + down DESC, MAX(id) DESC
+                SELECT g.normalised,
+                       (SELECT question FROM answers WHERE id = g.last_id),
+                       g.refused,
+                       g.down_votes
+                FROM grouped g
+                ORDER BY g.refused + g.down_votes DESC, g.last_id DESC
                 LIMIT ?
                 """,
                 (limit,),
