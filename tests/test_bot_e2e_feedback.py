@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.replies
 from bot.feedback_store import FeedbackStore, Vote
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
@@ -279,3 +280,18 @@ async def test_votes_survive_reopening_the_database(db: Path) -> None:
     store.vote(answer_id, 7, Vote.UP)
     store.close()
     assert votes_in(db) == {7: 1}
+
+
+async def test_a_slow_answer_keeps_its_buttons_once_the_thinking_is_replaced(
+    fake: BotFakeDiscord, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.replies, "RESPOND_WITHIN", 0.05)
+    slow = FakeAnswerService(delay=0.3)
+    async with running(make_bot(fake, slow, database_path=db), fake):
+        record = await fake.send_slash_command("ask", {"question": QUESTION})
+        assert (await record.wait_callback()).type == 5  # "thinking…" first
+        answer = await record.wait_response_message()
+        vote = await fake.send_component(answer, buttons(answer)["👍"], user=fake.plain_user)
+        await shown_privately(vote)
+    assert answer is record.original and not answer.loading
+    assert votes_in(db) == {fake.plain_user.id: 1}
