@@ -286,30 +286,37 @@ class NewsBot(commands.Bot):
     async def answer_reply(
         self, question: str, asker_id: int, guild_id: int | None, channel_id: int | None
     ) -> Reply:
-        """The answer to ``question`` with its buttons, searched, recorded and rendered in
-        the answer pool (``asker_id``, ``guild_id`` and ``channel_id`` go on record)."""
-        return await self.run_blocking(self._answer_reply, question, asker_id, guild_id, channel_id)
+        """The answer to ``question`` with its buttons: searched, rendered and recorded in
+        the answer pool (``asker_id``, ``guild_id`` and ``channel_id`` go on record), the
+        buttons made here, on the event loop (discord.py views belong to it)."""
+        embed, answer_id = await self.run_blocking(
+            self._answer_recorded, question, asker_id, guild_id, channel_id
+        )
+        if answer_id is None:
+            return Reply(embed=embed)
+        return Reply(embed=embed, view=answer_buttons(answer_id))
 
-    def _answer_reply(
+    def _answer_recorded(
         self, question: str, asker_id: int, guild_id: int | None, channel_id: int | None
-    ) -> Reply:
+    ) -> tuple[discord.Embed, int | None]:
+        """The answer's embed, and its id in the feedback database when it has buttons
+        (``None`` for a refusal, or when the database cannot be written)."""
         result = self.service.ask(question, self.settings.top_k)
         embed = card_to_embed(render_answer(result))
+        answered = result.answered and bool(result.passages)
         try:
             answer_id = self.feedback.record_answer(
                 result.question or question,
                 answer_summary(result),
-                answered=result.answered and bool(result.passages),
+                answered=answered,
                 asked_by=asker_id,
                 guild_id=guild_id,
                 channel_id=channel_id,
             )
         except (FeedbackError, OSError, sqlite3.Error) as error:
             log.error("could not record the answer to a question: %s", error)
-            return Reply(embed=embed)
-        if not (result.answered and result.passages):
-            return Reply(embed=embed)  # a refusal: nothing to vote on or see more of
-        return Reply(embed=embed, view=answer_buttons(answer_id))
+            return embed, None
+        return embed, answer_id if answered else None  # a refusal: nothing to vote on
 
     def more_embed(self, answer_id: int) -> discord.Embed:
         """What "More" shows for a recorded answer (raises ``UnknownAnswer``)."""

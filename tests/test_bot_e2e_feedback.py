@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 
 import bot.replies
+from bot.client import NewsBot
 from bot.feedback_store import FeedbackStore, Vote
 from tests.bot_support.discord_harness import (
     BotFakeDiscord,
     answers,
+    bot_settings,
+    fast_send_policy,
     make_bot,
     running,
 )
@@ -295,3 +298,22 @@ async def test_a_slow_answer_keeps_its_buttons_once_the_thinking_is_replaced(
         await shown_privately(vote)
     assert answer is record.original and not answer.loading
     assert votes_in(db) == {fake.plain_user.id: 1}
+
+
+async def test_an_unwritable_database_still_answers_without_buttons(
+    fake: BotFakeDiscord, service: FakeAnswerService, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = FeedbackStore(":memory:")
+    broken.close()  # every write now fails, as on a full or vanished disk
+    bot = NewsBot(
+        bot_settings(fake),
+        service,
+        feedback=broken,
+        send_policy=fast_send_policy,
+        guild_ready_timeout=0.05,
+    )
+    async with running(bot, fake):
+        answer = await ask(fake)
+    assert "Tom Cruise refused" in answer.embed_text()
+    assert answer.components == []
+    assert "could not record the answer to a question" in caplog.text
