@@ -123,6 +123,14 @@ class BotSettings(IndexSettings):
         le=60,
         description="Smallest delay between two /reindex progress edits.",
     )
+    database_path: Path = Field(
+        default=Path("var/feedback.sqlite3"),
+        description="SQLite file keeping the answers shown and the votes on them.",
+    )
+    answer_in_threads: bool = Field(
+        default=False,
+        description="Answer plain questions in answer channels in a new thread.",
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
 
     @field_validator("discord_token", mode="before")

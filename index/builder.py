@@ -144,6 +144,7 @@ def _refreshed(parts: ArticleParts, article: Article) -> ArticleParts:
         path=article.path,
         url=article.url,
         outlet=article.outlet,
+        published=article.published,
         content_hash=article.content_hash,
     )
     return replace(parts, record=record)
@@ -243,6 +244,7 @@ def _embed_fresh(
             content_hash=article.content_hash,
             url=article.url,
             outlet=article.outlet,
+            published=article.published,
             passages=n,
             quotes=m,
         )

@@ -192,7 +192,13 @@ def _emit_invalid(as_json: bool, empty: dict[str, Any], error: Exception) -> Non
 
 
 def source_json(source: SourceRef) -> dict[str, Any]:
-    return {"id": source.id, "title": source.title, "url": source.url, "outlet": source.outlet}
+    return {
+        "id": source.id,
+        "title": source.title,
+        "url": source.url,
+        "outlet": source.outlet,
+        "published": source.published,
+    }
 
 
 def search_result_json(result: SearchResult) -> dict[str, Any]:
@@ -216,6 +222,8 @@ def format_source(source: SourceRef) -> str:
     parts = [source.title]
     if source.outlet:
         parts.append(source.outlet)
+    if source.published:
+        parts.append(source.published)
     if source.url:
         parts.append(source.url)
     parts.append(f"file {source.id}")

@@ -32,6 +32,8 @@ class SourceRef:
     title: str
     url: str | None = None
     outlet: str | None = None
+    published: str | None = None
+    """When the article was published, as its metadata gives it (e.g. ``2023-07-11``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +47,17 @@ class Article:
     content_hash: str
     url: str | None = None
     outlet: str | None = None
+    published: str | None = None
 
     @property
     def source(self) -> SourceRef:
-        return SourceRef(id=self.id, title=self.title, url=self.url, outlet=self.outlet)
+        return SourceRef(
+            id=self.id,
+            title=self.title,
+            url=self.url,
+            outlet=self.outlet,
+            published=self.published,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +108,17 @@ class ArticleRecord:
     outlet: str | None = None
     passages: int = 0
     quotes: int = 0
+    published: str | None = None
 
     @property
     def source(self) -> SourceRef:
-        return SourceRef(id=self.id, title=self.title, url=self.url, outlet=self.outlet)
+        return SourceRef(
+            id=self.id,
+            title=self.title,
+            url=self.url,
+            outlet=self.outlet,
+            published=self.published,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +153,28 @@ class PassageHit:
 
 
 @dataclass(frozen=True, slots=True)
+class ConflictClaim:
+    """One side of a disagreement: what one source says."""
+
+    highlight: str
+    source: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Sources giving different values for the same fact, each claim with its source."""
+
+    claims: tuple[ConflictClaim, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
     """The outcome of a question: ``answered`` is false when nothing is relevant."""
 
     question: str
     answered: bool
     passages: tuple[PassageHit, ...]
+    conflicts: tuple[Conflict, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

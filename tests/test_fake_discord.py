@@ -13,12 +13,14 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
+from bot.feedback_buttons import answer_buttons
 from tests.fake_discord import (
     FakeDiscord,
     FakeDiscordError,
     Perm,
     run_bot,
 )
+from tests.fake_discord.validation import ApiError, validate_message
 
 pytestmark = pytest.mark.e2e
 
@@ -493,3 +495,67 @@ async def test_login_failures_surface(fake_discord: FakeDiscord) -> None:
     with pytest.raises(discord.PrivilegedIntentsRequired):
         async with run_bot(make_bot(), fake):
             pass
+
+
+@pytest.mark.parametrize(
+    ("components", "problem"),
+    [
+        ([{"type": 1, "components": []}], "BASE_TYPE_BAD_LENGTH"),
+        (
+            [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "a"}] * 6,
+                }
+            ],
+            "BASE_TYPE_BAD_LENGTH",
+        ),
+        (
+            [{"type": 1, "components": [{"type": 2, "style": 1, "label": "x"}]}],
+            "BASE_TYPE_BAD_LENGTH",
+        ),
+        (
+            [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "a" * 101}],
+                }
+            ],
+            "BASE_TYPE_MAX_LENGTH",
+        ),
+        (
+            [{"type": 1, "components": [{"type": 2, "style": 2, "custom_id": "a"}]}],
+            "BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED",
+        ),
+        (
+            [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "x", "custom_id": "same"},
+                        {"type": 2, "style": 1, "label": "y", "custom_id": "same"},
+                    ],
+                }
+            ],
+            "COMPONENT_CUSTOM_ID_DUPLICATED",
+        ),
+        (
+            [{"type": 1, "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "a"}]}]
+            * 6,
+            "BASE_TYPE_MAX_LENGTH",
+        ),
+    ],
+)
+def test_invalid_buttons_are_refused_like_discord(
+    components: list[dict[str, object]], problem: str
+) -> None:
+    with pytest.raises(ApiError) as refused:
+        validate_message({"content": "hi", "components": components}, has_files=False)
+    assert problem in str(refused.value.body())
+
+
+def test_the_answer_buttons_pass_the_fake_checks() -> None:
+    async def build() -> list[dict[str, object]]:
+        return answer_buttons(2**63 - 1).to_components()
+
+    validate_message({"content": "hi", "components": asyncio.run(build())}, has_files=False)

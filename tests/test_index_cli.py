@@ -160,7 +160,7 @@ def assert_search_result_shape(result: dict[str, Any]) -> None:
         assert isinstance(passage["text"], str)
         assert passage["highlight"] in passage["text"]
         assert isinstance(passage["score"], float)
-        assert set(passage["source"]) == {"id", "title", "url", "outlet"}
+        assert set(passage["source"]) == {"id", "title", "url", "outlet", "published"}
         assert passage["source"]["id"]
         assert passage["source"]["title"]
 
@@ -213,7 +213,13 @@ def test_ask_json_prints_exactly_one_object(cli: CliRunner, seed_service: Corpus
     assert result["answered"] is True
     top = result["passages"][0]
     assert "104 times" in top["highlight"]
-    assert top["source"] == {"id": SEED_000, "title": SEED_000_TITLE, "url": None, "outlet": None}
+    assert top["source"] == {
+        "id": SEED_000,
+        "title": SEED_000_TITLE,
+        "url": None,
+        "outlet": None,
+        "published": None,
+    }
 
 
 def test_ask_json_for_an_off_topic_question(cli: CliRunner, seed_service: CorpusService) -> None:

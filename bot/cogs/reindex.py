@@ -12,8 +12,8 @@ from discord.ext import commands
 
 from bot.client import run_in_pool
 from bot.embeds import card_to_embed
-from bot.errors import NotModeratorError, ReindexBusyError, describe_error
-from bot.permissions import interaction_is_moderator
+from bot.errors import ReindexBusyError, describe_error
+from bot.permissions import require_moderator
 from bot.progress import ThrottledProgress
 from bot.rendering import Card, Tone, progress_text, render_report
 from bot.replies import defer, edit_original
@@ -32,9 +32,7 @@ class Reindex(commands.Cog):
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Checked on every call: ``default_permissions`` below is only Discord's hint."""
-        if not interaction_is_moderator(interaction, self.bot.settings.moderator_role_ids):
-            raise NotModeratorError()
-        return True
+        return require_moderator(interaction, self.bot.settings.moderator_role_ids)
 
     @app_commands.command(name="reindex")
     @app_commands.guild_only()

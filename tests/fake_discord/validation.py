@@ -176,6 +176,9 @@ def validate_message(body: JSON, *, has_files: bool, require_body: bool = True) 
                     "BASE_TYPE_MAX_LENGTH",
                     "Must be 100 or fewer in length.",
                 )
+    from .components import validate_components  # it builds on FormErrors, defined here
+
+    validate_components(errors, body.get("components"))
     errors.raise_if_any()
     if require_body and not (
         body.get("content")
