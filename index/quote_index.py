@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from index.cleaning import CleanedArticle
 from index.models import Article, Span, StoredQuote
 from index.quotes import Quote, extract_quotes
 from index.sentences import split_sentences
 
+QuoteExtractor = Callable[[Article, CleanedArticle], list[Quote]]
+"""Finds and attributes the quotes of one cleaned article (``article_quotes`` is the project's)."""
+
 
 def extract_article_quotes(article: Article, cleaned: CleanedArticle) -> list[StoredQuote]:
     """The quotes of one article's headline and body, numbered from 0 within the article."""
+    return [
+        to_stored(article.id, i, quote) for i, quote in enumerate(article_quotes(article, cleaned))
+    ]
+
+
+def article_quotes(article: Article, cleaned: CleanedArticle) -> list[Quote]:
+    """The quotes of one article's headline and body, as the extractor gives them (with parts)."""
     blocks = sorted(
         [*([cleaned.headline] if cleaned.headline is not None else []), *cleaned.paragraphs],
         key=lambda span: span.start,
     )
     if not blocks:
         return []
-    return [
-        to_stored(article.id, i, quote)
-        for i, quote in enumerate(extract_quotes(article.text, blocks))
-    ]
+    return extract_quotes(article.text, blocks)
 
 
 def quote_sentences(text: str) -> list[str]:
