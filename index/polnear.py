@@ -10,10 +10,13 @@ how the speaker was found (``resolution``: ``name``, ``coref`` or
 
 Everything here is pure: predictions in, scores out. The definitions:
 
-- **Match.** A predicted quote matches a gold quote of the same article when
-  their quoted characters overlap by at least half of the shorter one (quote
-  marks and surrounding spaces trimmed off each part first). Matching is
-  one-to-one, largest overlap share first.
+- **Match.** A part of a predicted quote matches a gold quote of the same
+  article when their quoted characters overlap by at least half of the shorter
+  one (quote marks and surrounding spaces trimmed off first). Each gold quote
+  and each predicted part matches at most once, largest overlap share first.
+  The gold counts each pair of marks of a split quote (``"A," she said, "B."``)
+  as a quote of its own; the project extracts it as one quote of two parts,
+  which so matches both.
 - **Extraction.** Recall = matched gold quotes / gold quotes. Precision =
   matched predictions / scored predictions, where a prediction is scored when
   it has at least 4 words inside its marks (the gold leaves shorter quotations
@@ -139,7 +142,7 @@ class QuoteScores:
     """Scored predictions (the precision's denominator)."""
     matched: int
     matched_predictions: int
-    """Matched predictions counted in ``predicted`` (the precision's numerator)."""
+    """Predictions counted in ``predicted`` that match a gold quote (precision's numerator)."""
     speakers: Mapping[str, SpeakerScore]
     missed: tuple[GoldQuote, ...] = ()
     spurious: tuple[PredictedQuote, ...] = ()
@@ -296,21 +299,28 @@ def _fold(text: str) -> str:
 def match_quotes(
     predicted: Sequence[PredictedQuote], gold: Sequence[GoldQuote]
 ) -> list[tuple[int, int]]:
-    """One-to-one (prediction, gold) index pairs, largest overlap share first."""
+    """(prediction, gold) index pairs: each gold quote matched at most once, to one part.
+
+    Each part of a prediction matches at most one gold quote, largest overlap share
+    first, so a split quote (``"A," she said, "B."``: one prediction of two parts)
+    matches both gold quotes ``A`` and ``B``; a prediction spanning both from one mark
+    to the other is one part and matches one of them only.
+    """
     candidates = [
-        (share, _overlap(p.parts, g.parts), i, j)
+        (share, _overlap((part,), g.parts), i, k, j)
         for i, p in enumerate(predicted)
+        for k, part in enumerate(p.parts)
         for j, g in enumerate(gold)
         if p.article_id == g.article_id
-        and (share := overlap_share(p.parts, g.parts)) >= MIN_OVERLAP
+        and (share := overlap_share((part,), g.parts)) >= MIN_OVERLAP
     ]
-    candidates.sort(key=lambda c: (-c[0], -c[1], c[2], c[3]))
-    used_p: set[int] = set()
+    candidates.sort(key=lambda c: (-c[0], -c[1], c[2], c[3], c[4]))
+    used_parts: set[tuple[int, int]] = set()
     used_g: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    for _, _, i, j in candidates:
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
+    for _, _, i, k, j in candidates:
+        if (i, k) not in used_parts and j not in used_g:
+            used_parts.add((i, k))
             used_g.add(j)
             pairs.append((i, j))
     return pairs

@@ -41,8 +41,9 @@ from index.quote_index import QuoteExtractor, article_quotes, to_stored
 from index.quote_search import QuoteSearcher
 
 MATCHING = (
-    f"a predicted quote matches a gold quote of the same article when their quoted characters "
-    f"(marks trimmed) overlap by >= {MIN_OVERLAP:.0%} of the shorter, one-to-one; precision "
+    f"a predicted quote (or a part of a split one) matches a gold quote of the same article "
+    f"when their quoted characters (marks trimmed) overlap by >= {MIN_OVERLAP:.0%} of the "
+    "shorter, one-to-one; precision "
     "counts predictions of >= 4 words not nested in another quote; a speaker is right when "
     "the gold key is one of its words (case-insensitive); who-said: top match's speaker"
 )
@@ -116,6 +117,7 @@ def run_system(
     else:
         from index.builder import build_snapshot
 
+        embedder.encode_queries(["warm up"])  # no first-call cost in the build time
         started = time.perf_counter()
         snapshot, _ = build_snapshot(corpus, embedder, quote_extractor=extract)
         build_seconds = time.perf_counter() - started

@@ -156,6 +156,15 @@ def test_matching_is_one_to_one_and_counts_misses_and_false_quotes() -> None:
     assert len(scores.spurious) == 2
 
 
+def test_a_split_quote_matches_the_gold_quote_of_each_of_its_parts() -> None:
+    gold = [_gold("a", 0, 100), _gold("a", 120, 200)]
+    split_quote = PredictedQuote("a", "one two three four", (Span(0, 100), Span(120, 200)), "Doe")
+    scores = score_quotes([split_quote], gold)
+    assert (scores.matched, scores.predicted, scores.matched_predictions) == (2, 1, 1)
+    one_span = PredictedQuote("a", "one two three four", (Span(0, 200),), "Doe")
+    assert score_quotes([one_span], gold).matched == 1
+
+
 def test_short_and_nested_predictions_do_not_count_against_precision() -> None:
     gold = [_gold("a", 0, 100)]
     predicted = [
