@@ -33,7 +33,7 @@ from index.models import (
     StoredQuote,
 )
 from index.protocols import ProgressCallback
-from index.quote_index import extract_article_quotes, quote_sentences
+from index.quote_index import extract_article_quotes, quote_sentences, with_canonical_speakers
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
 from index.vector_index import describe, make_index
 
@@ -311,6 +311,7 @@ def _assemble(
         for quote in part.quotes:
             parent = None if quote.parent is None else new_ids.get(quote.parent)
             quotes.append(replace(quote, id=new_ids[quote.id], parent=parent))
+    quotes = with_canonical_speakers(quotes)
     passage_vectors = np.concatenate([p.passage_vectors for p in parts])
     sentence_blocks = [v for p in parts for v in p.sentence_vectors]
     sentence_vectors = (
