@@ -26,6 +26,7 @@ from index.embedding import load_embedder
 from index.models import Article, Span
 from index.polnear import load_split, trim_marks, who_said_cases
 from index.quote_benchmark import (
+    MATCHING,
     PROJECT,
     QuoteSystem,
     format_errors,
@@ -126,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         report: dict[str, Any] = {
             "split": str(args.polnear),
+            "seed": args.seed,
+            "matching": MATCHING,
             "spacy_model_load_seconds": round(spacy_load, 3),
             "systems": [run_json(run, errors=args.errors) for run in runs],
         }
