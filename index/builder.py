@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
@@ -19,7 +19,7 @@ import numpy as np
 
 from index.articles import LoadedCorpus
 from index.chunking import Chunk, chunk_paragraphs
-from index.cleaning import clean_article
+from index.cleaning import CleanedArticle, clean_article
 from index.embedding import Embedder, Vectors
 from index.errors import BuildFailed
 from index.lexical import BM25Index
@@ -33,7 +33,7 @@ from index.models import (
     StoredQuote,
 )
 from index.protocols import ProgressCallback
-from index.quote_index import extract_article_quotes, quote_sentences
+from index.quote_index import extract_article_quotes, quote_sentences, with_canonical_speakers
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
 from index.vector_index import describe, make_index
 
@@ -65,8 +65,15 @@ def build_snapshot(
     max_chars: int = 600,
     previous: IndexSnapshot | None = None,
     progress: ProgressCallback | None = None,
+    quote_extractor: Callable[[Article, CleanedArticle], list[StoredQuote]] = (
+        extract_article_quotes
+    ),
 ) -> tuple[IndexSnapshot, BuildReport]:
-    """Build a complete snapshot of ``corpus``; raise ``BuildFailed`` when nothing is usable."""
+    """Build a complete snapshot of ``corpus``; raise ``BuildFailed`` when nothing is usable.
+
+    ``quote_extractor`` finds each fresh article's quotes (another one is for benchmarks:
+    pass no ``previous`` then, its stored quotes came from the project's extractor).
+    """
     started = time.perf_counter()
     report = _progress(progress)
     check_corpus(corpus)
@@ -81,7 +88,7 @@ def build_snapshot(
             parts[article.id] = _refreshed(old, article)
             continue
         cleaned = clean_article(article.text, article.title)
-        quotes = extract_article_quotes(article, cleaned)
+        quotes = quote_extractor(article, cleaned)
         statements = [Span(q.start, q.end) for q in quotes if q.parent is None]
         chunks = tuple(chunk_paragraphs(article.text, cleaned.paragraphs, max_chars, statements))
         fresh.append((article, chunks, quotes))
@@ -306,6 +313,7 @@ def _assemble(
         for quote in part.quotes:
             parent = None if quote.parent is None else new_ids.get(quote.parent)
             quotes.append(replace(quote, id=new_ids[quote.id], parent=parent))
+    quotes = with_canonical_speakers(quotes)
     passage_vectors = np.concatenate([p.passage_vectors for p in parts])
     sentence_blocks = [v for p in parts for v in p.sentence_vectors]
     sentence_vectors = (

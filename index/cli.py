@@ -93,6 +93,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     _index_dir_option(evaluate)
     evaluate.set_defaults(run=_cmd_eval)
+
+    polnear = sub.add_parser(
+        "eval-quotes", help="score quote extraction, speakers and who-said on a PolNeAR split"
+    )
+    polnear.add_argument(
+        "--polnear", type=Path, required=True, help="a split folder, e.g. ../shared/polnear/dev"
+    )
+    polnear.add_argument("--limit", type=int, help="only the first N articles (by file name)")
+    polnear.add_argument("--queries", type=int, default=200, help="who-said queries (default 200)")
+    polnear.add_argument("--seed", type=int, default=0, help="who-said sampling seed (default 0)")
+    polnear.add_argument(
+        "--extraction-only", action="store_true", help="no index build and no who-said (fast)"
+    )
+    polnear.add_argument("--errors", action="store_true", help="list the errors by speaker")
+    polnear.add_argument("--json", action="store_true", help="print the scores as JSON")
+    polnear.set_defaults(run=_cmd_eval_quotes)
     return parser
 
 
@@ -344,3 +360,49 @@ def _cmd_eval(args: argparse.Namespace, settings: IndexSettings) -> int:
     report = run_evaluation(service, baseline=args.baseline, write_synthetic=write_synthetic)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return EXIT_OK
+
+
+def _cmd_eval_quotes(args: argparse.Namespace, settings: IndexSettings) -> int:
+    from index.polnear import PolnearError
+
+    try:
+        report = _polnear_report(args, settings)
+    except PolnearError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(report)
+    return EXIT_OK
+
+
+def _polnear_report(args: argparse.Namespace, settings: IndexSettings) -> str:
+    from index.polnear import load_split, who_said_cases
+    from index.quote_benchmark import (
+        MATCHING,
+        PROJECT,
+        format_errors,
+        format_runs,
+        run_json,
+        run_system,
+        split_corpus,
+    )
+
+    split = load_split(args.polnear)
+    corpus = split_corpus(split, args.limit)
+    split = split.limited_to(a.id for a in corpus.articles)
+    embedder = None
+    if not args.extraction_only:
+        from index.embedding import load_embedder
+
+        embedder = load_embedder(settings.embedding_model)
+    cases = who_said_cases(split.quotes, args.queries, args.seed)
+    run = run_system(PROJECT, split, corpus, embedder, cases)
+    if args.json:
+        row = {
+            "split": str(args.polnear),
+            "seed": args.seed,
+            "matching": MATCHING,
+            **run_json(run, errors=args.errors),
+        }
+        return json.dumps(row, indent=2, ensure_ascii=False)
+    text = format_runs([run], str(args.polnear))
+    return text + ("\n\n" + format_errors(run) if args.errors else "")

@@ -135,6 +135,10 @@ class StoredQuote:
     reported_by: str | None = None
     parent: int | None = None
     in_headline: bool = False
+    speaker_as_written: str | None = None
+    """The speaker as the article names them; ``speaker`` is the canonical name of that
+    person or organisation across the index (see ``index.speakers``)."""
+    reported_by_as_written: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

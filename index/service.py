@@ -34,7 +34,7 @@ from index.quote_search import QuoteSearcher
 from index.search import SearchConfig, Searcher
 from index.settings import IndexSettings
 from index.snapshot import IndexSnapshot
-from index.speakers import quotes_of, speaker_names
+from index.speaker_quotes import quotes_of, speaker_names
 from index.store import (
     build_lock,
     load_snapshot,

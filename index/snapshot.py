@@ -12,7 +12,8 @@ from index.embedding import Vectors
 from index.lexical import BM25Index
 from index.models import ArticleRecord, Passage, StoredQuote
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+"""3: quotes store their canonical speaker and the speaker as written."""
 CHUNKER_VERSION = 3
 """Bumped when cleaning or chunking changes, so stored passages are not reused."""
 
