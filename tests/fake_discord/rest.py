@@ -230,6 +230,11 @@ class RestApi:
         prefix = f"/api/v{fake.api_version}"
         api_path = request.path[len(prefix) :] if request.path.startswith(prefix + "/") else None
         record = await self._record(request, api_path if api_path is not None else request.path)
+        if api_path is not None:
+            try:
+                fake.record_spec_check(record)
+            except Exception:  # a bug in the checker: as loud as one in the fake
+                fake.server_errors.append(f"spec check of {record!r}\n{traceback.format_exc()}")
         try:
             response = await self._respond(request, record, api_path)
         except Exception:  # a bug in the fake itself: surface it loudly

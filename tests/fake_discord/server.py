@@ -14,15 +14,17 @@ Typical use (the ``fake_discord`` fixture in ``tests/conftest.py`` does the star
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
+from .api_spec import SUITE_SPEC_LOG, SpecLog, SpecViolation, check_request
 from .gateway import Gateway
 from .models import (
     ADMIN_PERMISSIONS,
@@ -97,6 +99,9 @@ class FakeDiscord:
         IDENTIFY asking for others is closed with 4014.
       * ``echo_bot_messages`` - dispatch MESSAGE_CREATE/UPDATE for the bot's own messages like
         Discord does (a bot must ignore itself).
+      * ``check_api_spec`` - check every REST request against Discord's OpenAPI spec
+        (``api_spec.py``); violations land in ``spec_violations`` and ``spec_log`` (the
+        process-wide log the test suite fails on) unless inside ``expect_spec_violations()``.
       * ``enforce_command_permissions`` - refuse (FakeDiscordError) to send a slash command a
         user could not see because of ``default_member_permissions``.
     """
@@ -117,6 +122,8 @@ class FakeDiscord:
         default_world: bool = True,
         api_version: int = 10,
         port: int = 0,
+        check_api_spec: bool = True,
+        spec_log: SpecLog | None = None,
     ) -> None:
         self.snowflakes = SnowflakeGenerator()
         self.token = token
@@ -157,6 +164,11 @@ class FakeDiscord:
         self.guild_commands: dict[int, dict[int, JSON]] = {}
         self.typing: list[tuple[int, float]] = []
         self.faults: list[FaultRule] = []
+        self.check_api_spec = check_api_spec
+        self.spec_log = SUITE_SPEC_LOG if spec_log is None else spec_log
+        self.spec_violations: list[SpecViolation] = []
+        self.expected_spec_violations: list[SpecViolation] = []
+        self._expecting_violations = 0
 
         self._runner: web.AppRunner | None = None
         self._guild: FakeGuild | None = None
@@ -629,11 +641,52 @@ class FakeDiscord:
 
         return await self.notifier.wait_for(check, timeout=timeout, what="a bot message")
 
+    def record_spec_check(self, record: RequestRecord) -> None:
+        """Check ``record`` against Discord's API spec and keep what it breaks."""
+        if not self.check_api_spec:
+            return
+        found = check_request(
+            record.method,
+            record.path,
+            record.query,
+            body=record.json,
+            multipart=record.multipart,
+            file_fields=[f.field_name for f in record.files],
+            form_fields=[name for name in record.form if name != "_raw"],
+            content_type=record.headers.get("Content-Type", "").split(";")[0].strip() or None,
+        )
+        if "_raw" in record.form:
+            found.append(
+                SpecViolation(record.method, record.path, None, "the body is not valid JSON")
+            )
+        self.spec_log.checked += 1
+        if self._expecting_violations:
+            self.expected_spec_violations.extend(found)
+            return
+        self.spec_violations.extend(found)
+        self.spec_log.violations.extend(found)
+
+    @contextlib.contextmanager
+    def expect_spec_violations(self) -> Iterator[list[SpecViolation]]:
+        """Requests sent inside may break the spec on purpose (a test of the fake's own
+        400s): what they break is yielded, not reported as the suite's violations."""
+        start = len(self.expected_spec_violations)
+        self._expecting_violations += 1
+        found: list[SpecViolation] = []
+        try:
+            yield found
+        finally:
+            self._expecting_violations -= 1
+            found.extend(self.expected_spec_violations[start:])
+
     def assert_clean(self) -> None:
-        """Fail if discord.py hit unknown routes or the fake itself crashed."""
-        problems = [f"unknown route: {r!r}" for r in self.unknown_routes] + [
-            f"fake server error: {e}" for e in self.server_errors
-        ]
+        """Fail if discord.py hit unknown routes, broke Discord's API spec or the fake itself
+        crashed."""
+        problems = (
+            [f"unknown route: {r!r}" for r in self.unknown_routes]
+            + [f"fake server error: {e}" for e in self.server_errors]
+            + [f"Discord API spec violation: {v}" for v in self.spec_violations]
+        )
         if problems:
             raise AssertionError("\n".join(problems))
 
