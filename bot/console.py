@@ -1,6 +1,7 @@
 """Terminal mode: the bot's commands on stdin/stdout, rendered as text.
 
-``/ask …``, ``/who-said …``, ``/sources``, ``/reindex``, ``/help``, ``/quit``; a line
+``/ask …``, ``/who-said …``, ``/sources``, ``/reindex``, ``/add-article PATH-or-URL``,
+``/remove-article ID``, ``/help``, ``/quit``; a line
 without a slash is a question. Reads line by line (piped input and EOF work) and
 renders with the same pure builders as the Discord embeds (``PLAIN`` markup).
 """
@@ -11,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
+from bot.article_rendering import added_text, refused_text, removed_text
 from bot.errors import describe_error
 from bot.questions import validate_question
 from bot.rendering import (
@@ -22,7 +24,9 @@ from bot.rendering import (
     render_sources,
     render_who_said,
 )
+from bot.service import open_intake
 from bot.settings import BotSettings
+from index.intake import ArticleIntake, IntakeError
 from index.protocols import AnswerService
 
 log = logging.getLogger(__name__)
@@ -35,6 +39,10 @@ COMMAND_ALIASES = {
     "who_said": "who-said",
     "sources": "sources",
     "reindex": "reindex",
+    "add-article": "add-article",
+    "add": "add-article",
+    "remove-article": "remove-article",
+    "remove": "remove-article",
     "help": "help",
     "quit": "quit",
     "exit": "quit",
@@ -45,10 +53,16 @@ class Console:
     """Runs the commands against ``service``; one line in, one rendered answer out."""
 
     def __init__(
-        self, service: AnswerService, settings: BotSettings, out: TextIO, err: TextIO
+        self,
+        service: AnswerService,
+        settings: BotSettings,
+        out: TextIO,
+        err: TextIO,
+        intake: ArticleIntake | None = None,
     ) -> None:
         self.service = service
         self.settings = settings
+        self.intake = intake or open_intake(settings)
         self.out = out
         self.err = err
 
@@ -96,6 +110,10 @@ class Console:
         elif command == "reindex":
             report = self.service.reindex(self._progress())
             self._print(card_to_text(render_report(report, PLAIN)))
+        elif command == "add-article":
+            self._add_article(argument)
+        elif command == "remove-article":
+            self._remove_article(argument)
         elif command == "help":
             self._print("\n".join(help_lines(console=True)))
         elif command == "quit":
@@ -104,6 +122,40 @@ class Console:
             name = line.split(maxsplit=1)[0]
             self._print(f"! Unknown command {name!r}; /help lists the commands.")
         return True
+
+    def _add_article(self, argument: str) -> None:
+        words = argument.split()
+        replace = "--replace" in words
+        source = " ".join(w for w in words if w != "--replace")
+        if not source:
+            self._print("! Usage: /add-article PATH-or-URL [--replace]")
+            return
+        try:
+            written = self.intake.add(source, replace=replace)
+        except IntakeError as error:
+            self._print(refused_text("added", error.reason))
+            return
+        self._reindex_after(added_text(written, PLAIN))
+
+    def _remove_article(self, argument: str) -> None:
+        if not argument:
+            self._print("! Usage: /remove-article ID-or-title (/sources lists them)")
+            return
+        try:
+            titles = {a.source.id: a.source.title for a in self.service.info().articles}
+        except Exception:
+            titles = {}
+        try:
+            removed = self.intake.remove(argument, titles)
+        except IntakeError as error:
+            self._print(refused_text("removed", error.reason))
+            return
+        self._reindex_after(removed_text(removed, PLAIN))
+
+    def _reindex_after(self, heading: str) -> None:
+        self._print(heading)
+        report = self.service.reindex(self._progress())
+        self._print(card_to_text(render_report(report, PLAIN)))
 
     def _progress(self) -> Callable[[str, float], None]:
         last: list[tuple[str, int]] = []

@@ -712,6 +712,16 @@ def help_lines(console: bool = False) -> list[str]:
         "/reindex — reread the seeds folder (moderators)",
     ]
     if console:
+        lines += [
+            "/add-article PATH-or-URL [--replace] — add an article file or web page, reindex",
+            "/remove-article ID — remove an article (its id or title), reindex",
+        ]
+    else:
+        lines += [
+            "/add-article file: or url: — add an article, then reindex (moderators)",
+            "/remove-article article: — remove an article, then reindex (moderators)",
+        ]
+    if console:
         lines += ["/help — this list", "/quit — leave (or end of input)"]
         lines.append("A line without a slash is a question.")
     else:

@@ -86,7 +86,7 @@ async def test_startup_logs_in_and_syncs_commands_to_the_guild(
         assert fake.identifies == 1
         assert fake.gateway.connections[0].path == "/gateway"
         names = {c["name"] for c in fake.registered_commands(fake.guild)}
-        assert names == {"ask", "who-said", "sources", "reindex"}
+        assert names == {"ask", "who-said", "sources", "reindex", "add-article", "remove-article"}
         assert fake.registered_commands() == []
 
         ask = fake.registered_command("ask", fake.guild)
@@ -98,9 +98,10 @@ async def test_startup_logs_in_and_syncs_commands_to_the_guild(
         [quote] = fake.registered_command("who-said", fake.guild)["options"]
         assert quote["autocomplete"] is True
 
-        reindex = fake.registered_command("reindex", fake.guild)
-        assert reindex["default_member_permissions"] == str(int(Perm.MANAGE_GUILD))
-        assert reindex["contexts"] == [0]
+        for moderated in ("reindex", "add-article", "remove-article"):
+            command = fake.registered_command(moderated, fake.guild)
+            assert command["default_member_permissions"] == str(int(Perm.MANAGE_GUILD))
+            assert command["contexts"] == [0]
 
 
 async def test_without_guild_ids_commands_are_synced_globally(
@@ -112,6 +113,8 @@ async def test_without_guild_ids_commands_are_synced_globally(
             "who-said",
             "sources",
             "reindex",
+            "add-article",
+            "remove-article",
         }
         assert fake.registered_commands(fake.guild) == []
 
@@ -120,7 +123,7 @@ async def test_a_guild_the_bot_cannot_sync_to_is_skipped(
     fake: BotFakeDiscord, service: FakeAnswerService, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with running(make_bot(fake, service, guild_ids=(12345, fake.guild.id)), fake):
-        assert len(fake.registered_commands(fake.guild)) == 4
+        assert len(fake.registered_commands(fake.guild)) == 6
     assert "could not sync commands to guild 12345" in caplog.text
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import json
 import math
 import re
@@ -428,17 +429,10 @@ class RestApi:
         out: list[JSON] = []
         for index, upload in enumerate(files):
             meta = described.get(str(index), {})
-            aid = self.fake.snowflakes.next()
             filename = meta.get("filename") or upload.filename or f"file{index}"
-            url = f"{self.fake.cdn_base}/attachments/{channel_id}/{aid}/{filename}"
-            att: JSON = {
-                "id": str(aid),
-                "filename": filename,
-                "size": len(upload.data),
-                "url": url,
-                "proxy_url": url,
-                "content_type": upload.content_type,
-            }
+            att = self.fake.attachment_payload(
+                dataclasses.replace(upload, filename=filename), channel_id
+            )
             if meta.get("description"):
                 att["description"] = meta["description"]
             out.append(att)

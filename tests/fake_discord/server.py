@@ -60,6 +60,7 @@ from .records import (
     RequestRecord,
     SentMessage,
     StoredMessage,
+    UploadedFile,
 )
 from .rest import RestApi
 
@@ -164,6 +165,8 @@ class FakeDiscord:
         self.guild_commands: dict[int, dict[int, JSON]] = {}
         self.typing: list[tuple[int, float]] = []
         self.faults: list[FaultRule] = []
+        self.cdn_files: dict[str, UploadedFile] = {}
+        """Attachments users "uploaded" (attachment options), by CDN path."""
         self.check_api_spec = check_api_spec
         self.spec_log = SUITE_SPEC_LOG if spec_log is None else spec_log
         self.spec_violations: list[SpecViolation] = []
@@ -185,6 +188,7 @@ class FakeDiscord:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/resume-gateway", self.gateway.handle)
+        app.router.add_get("/cdn/{tail:.*}", self._serve_cdn)
         app.router.add_route("*", "/{tail:.*}", self.rest.handle)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
@@ -244,6 +248,32 @@ class FakeDiscord:
     @property
     def cdn_base(self) -> str:
         return f"{self.base_url}/cdn"
+
+    async def _serve_cdn(self, request: web.Request) -> web.Response:
+        upload = self.cdn_files.get(request.path)
+        if upload is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(
+            body=upload.data, content_type=upload.content_type or "application/octet-stream"
+        )
+
+    def attachment_payload(self, upload: UploadedFile, channel_id: int) -> JSON:
+        """Publish ``upload`` on the fake CDN, as a user's upload: its attachment object."""
+        aid = self.snowflakes.next()
+        filename = upload.filename or "file"
+        path = f"/cdn/attachments/{channel_id}/{aid}/{filename}"
+        self.cdn_files[path] = upload
+        url = f"{self.base_url}{path}"
+        data: JSON = {
+            "id": str(aid),
+            "filename": filename,
+            "size": len(upload.data),
+            "url": url,
+            "proxy_url": url,
+        }
+        if upload.content_type:
+            data["content_type"] = upload.content_type
+        return data
 
     def patch_discord_py(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Point discord.py at this fake (REST incl. interaction webhooks, and the gateway)."""
@@ -1006,6 +1036,12 @@ class FakeDiscord:
             data["permissions"] = str(self._perms_in(guild, user, ch))
             resolved.setdefault("channels", {})[str(ch.id)] = data
             return {"name": name, "type": t, "value": str(ch.id)}
+        if t == 11:
+            if not isinstance(value, UploadedFile):
+                raise bad("an UploadedFile (filename, content type, data)")
+            att = self.attachment_payload(value, channel.id)
+            resolved.setdefault("attachments", {})[att["id"]] = att
+            return {"name": name, "type": t, "value": att["id"]}
         raise FakeDiscordError(f"{label}: option type {t} is not supported by the fake")
 
     def _command_data(
