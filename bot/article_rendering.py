@@ -38,7 +38,7 @@ def refused_card(action: str, reason: str) -> Card:
     """Why an article was not added (or removed): the reason, and that nothing changed."""
     reason = tidy(reason)
     sentence = reason[:1].upper() + reason[1:]
-    if not sentence.endswith((".", "!", "?", ")")):
+    if not sentence.endswith((".", "!", "?")):
         sentence += "."
     return Card(
         title=f"Article not {action}",

@@ -60,7 +60,8 @@ MAX_ID_CHARS = 60
 USER_AGENT = "newsdesk-bot article intake (+https://github.com/)"
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
 _WORD = re.compile(r"\w+")
-_NOT_ID = re.compile(r"[^a-z0-9]+")
+_NOT_ID = re.compile(r"[^a-z0-9_]+")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,8 +297,10 @@ class HttpFetcher:
 
 def article_id(text: str) -> str:
     """A file-name-safe id from a title or file name: ``storm-closes-westport-harbour``."""
+    if len(text) <= MAX_ID_CHARS and _SAFE_ID.match(text):
+        return text  # already a file-name-safe id (such as a seed's own name): kept as it is
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = _NOT_ID.sub("-", ascii_text.lower()).strip("-")
+    slug = _NOT_ID.sub("-", ascii_text.lower()).strip("-_")
     if len(slug) > MAX_ID_CHARS:
         slug = slug[:MAX_ID_CHARS].rsplit("-", 1)[0] or slug[:MAX_ID_CHARS]
     return slug or "article"
@@ -429,7 +432,7 @@ def check_upload(filename: str, size: int, limits: IntakeLimits) -> str:
     name = Path(filename).name
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise IntakeError(f"{name or 'the file'} is not a .txt, .md or .html file")
+        raise IntakeError(f"the file {name or '(no name)'} is not a .txt, .md or .html file")
     if size == 0:
         raise IntakeError("the file is empty")
     if size > limits.max_download_bytes:

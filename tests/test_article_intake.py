@@ -24,18 +24,12 @@ from index.intake import (
     article_id,
     check_url,
 )
+from tests.bot_support.folders import snapshot
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGE = (DATA / "intake" / "lighthouse_keeper.html").read_bytes()
 BAKERY = (DATA / "quote_articles" / "bakery_closures.txt").read_bytes()
 LIMITS = IntakeLimits(timeout_seconds=2.0, max_download_bytes=200_000)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (hidden ones included) and its bytes."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 @pytest.fixture
@@ -324,4 +318,6 @@ def test_article_ids_are_safe_file_names() -> None:
     assert article_id("Café ‘Noël’ à Zürich") == "cafe-noel-a-zurich"
     assert article_id("../../etc/passwd") == "etc-passwd"
     assert article_id("一二三") == "article"
+    assert article_id("001_03ff597da4ffc749") == "001_03ff597da4ffc749"  # a seed's own id
+    assert article_id("Rail fares") == "rail-fares"
     assert len(article_id("word " * 40)) <= 60
