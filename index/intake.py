@@ -598,14 +598,16 @@ class ArticleIntake:
             "outlet": draft.outlet,
             "date": draft.date,
         }
-        old_sidecar = sidecar.read_bytes() if sidecar.is_file() else None
-        _write_atomically(
-            sidecar,
-            (
-                json.dumps({k: v for k, v in metadata.items() if v}, ensure_ascii=False, indent=2)
-                + "\n"
-            ).encode("utf-8"),
+        described = json.dumps(
+            {k: v for k, v in metadata.items() if v}, ensure_ascii=False, indent=2
         )
+        try:
+            old_sidecar = sidecar.read_bytes() if sidecar.is_file() else None
+            _write_atomically(sidecar, (described + "\n").encode("utf-8"))
+        except OSError as error:
+            raise IntakeError(
+                f"the articles folder cannot be written ({error.strerror or error})"
+            ) from None
         try:
             _write_atomically(path, draft.text.encode("utf-8"))
             read_article(path, self.limits.max_article_bytes)  # what the index will read
@@ -669,12 +671,19 @@ class ArticleIntake:
         sidecar = self.seeds_dir / f"{aid}.json"
         title = read_metadata(files[0]).title or (titles or {}).get(aid) or aid
         trash = self.seeds_dir / REMOVED_DIR
-        trash.mkdir(exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         moved: list[Path] = []
-        for path in [*files, *([sidecar] if sidecar.is_file() else [])]:
-            target = trash / f"{stamp}-{path.name}"
-            os.replace(path, target)  # the article file first: once it is gone, so is the article
-            moved.append(target)
+        try:
+            trash.mkdir(exist_ok=True)
+            for path in [*files, *([sidecar] if sidecar.is_file() else [])]:
+                target = trash / f"{stamp}-{path.name}"
+                os.replace(path, target)  # the article first: once it is gone, so is the article
+                moved.append(target)
+        except OSError as error:
+            if not moved:
+                raise IntakeError(
+                    f"the articles folder cannot be written ({error.strerror or error})"
+                ) from None
+            log.warning("article %s removed, but its sidecar stays: %s", aid, error)
         log.info("article %s removed (files moved to %s)", aid, trash)
         return RemovedArticle(id=aid, title=title, moved_to=tuple(moved))

@@ -59,6 +59,7 @@ def _discord_api_spec_clean() -> Iterator[None]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if SUITE_SPEC_LOG.checked:
         terminalreporter.write_line(
-            f"Discord API spec: {SUITE_SPEC_LOG.checked} requests checked, "
+            f"Discord API spec: {SUITE_SPEC_LOG.checked} requests checked in "
+            f"{SUITE_SPEC_LOG.seconds:.2f} s (spec loading included), "
             f"{len(SUITE_SPEC_LOG.violations)} violations"
         )

@@ -213,6 +213,24 @@ def test_a_failed_write_leaves_no_half_file(seeds: Path, monkeypatch: pytest.Mon
     assert snapshot(seeds) == before
 
 
+def test_a_read_only_folder_is_a_clear_refusal(
+    seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.intake as module
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    before = snapshot(seeds)
+    monkeypatch.setattr(module.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(module.os, "replace", read_only)
+    with pytest.raises(IntakeError, match=r"cannot be written \(Read-only file system\)"):
+        intake(seeds).add_upload("keeper.html", PAGE)
+    with pytest.raises(IntakeError, match=r"cannot be written \(Read-only file system\)"):
+        intake(seeds).remove("existing")
+    assert snapshot(seeds) == before
+
+
 # ---------------------------------------------------------------- URLs
 
 

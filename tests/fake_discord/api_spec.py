@@ -103,6 +103,8 @@ class SpecLog:
     violations: list[SpecViolation] = field(default_factory=list)
     checked: int = 0
     """Requests checked."""
+    seconds: float = 0.0
+    """Time spent checking them, loading the spec included."""
 
 
 SUITE_SPEC_LOG = SpecLog()

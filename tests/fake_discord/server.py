@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -675,6 +676,7 @@ class FakeDiscord:
         """Check ``record`` against Discord's API spec and keep what it breaks."""
         if not self.check_api_spec:
             return
+        started = time.perf_counter()
         found = check_request(
             record.method,
             record.path,
@@ -690,6 +692,7 @@ class FakeDiscord:
                 SpecViolation(record.method, record.path, None, "the body is not valid JSON")
             )
         self.spec_log.checked += 1
+        self.spec_log.seconds += time.perf_counter() - started
         if self._expecting_violations:
             self.expected_spec_violations.extend(found)
             return
