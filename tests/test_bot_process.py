@@ -47,7 +47,7 @@ async def test_python_m_bot_serves_a_compatible_server_and_stops_on_sigterm(
         )
         try:
             await fake.wait_until(
-                lambda: len(fake.registered_commands(fake.guild)) == 4,
+                lambda: len(fake.registered_commands(fake.guild)) == 6,
                 timeout=30,
                 what="the commands synced",
             )
@@ -67,7 +67,7 @@ async def test_python_m_bot_serves_a_compatible_server_and_stops_on_sigterm(
                 await process.wait()
     logs = stderr.read_text()
     assert "connected as NewsDesk" in logs
-    assert "synced 4 commands to guild" in logs
+    assert "synced 6 commands to guild" in logs
     assert fake.token not in logs + stdout.read_text()
     assert record.token not in logs  # interaction tokens in URLs are redacted too
     assert "Traceback" not in logs
