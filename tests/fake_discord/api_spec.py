@@ -158,7 +158,9 @@ def _likeliest_branch_error(context: list[ValidationError]) -> ValidationError:
         errors
         for errors in branches.values()
         if not any(
-            e.validator in ("enum", "const") and list(e.relative_path) == ["type"] for e in errors
+            (e.validator in ("enum", "const") and list(e.relative_path) == ["type"])
+            or (e.validator == "type" and not e.relative_path)  # not even that JSON type
+            for e in errors
         )
     ]
     pool = [e for errors in meant for e in errors] or context
@@ -196,6 +198,9 @@ class _Operation:
     """Content type -> validator of its schema (None: a body is accepted, not described)."""
     multipart_files: int = 0
     body_required: bool = False
+    json_by_type: dict[Any, Draft202012Validator] = field(default_factory=dict)
+    """For a JSON body that is a union told apart by ``type`` (interaction callbacks): the
+    branch for each ``type`` value, checked alone (the same verdict, several times faster)."""
 
 
 @dataclass
@@ -301,6 +306,7 @@ class DiscordApiSpec:
                 if ctype == "multipart/form-data":
                     # the ``files[n]`` the schema lists, else Discord's 10 attachments a message
                     files = json.dumps(media.get("schema", {})).count('"files[') or 10
+        json_media = (body or {}).get("content", {}).get("application/json", {})
         return _Operation(
             method=method.upper(),
             template=path,
@@ -309,7 +315,24 @@ class DiscordApiSpec:
             bodies=bodies,
             multipart_files=files,
             body_required=bool(body and body.get("required")),
+            json_by_type=self._branches_by_type(json_media.get("schema", {})),
         )
+
+    def _branches_by_type(self, schema: Mapping[str, Any]) -> dict[Any, Draft202012Validator]:
+        """``type`` value -> validator of the only union branch that takes it."""
+        branches = schema.get("anyOf") or schema.get("oneOf") or []
+        by_type: dict[Any, Draft202012Validator] = {}
+        for branch in branches:
+            ref = branch.get("$ref") if isinstance(branch, Mapping) else None
+            if not isinstance(ref, str) or not ref.startswith("#/"):
+                return {}
+            kind = self._resolve(branch).get("properties", {}).get("type", {})
+            values = kind.get("enum") or ([kind["const"]] if "const" in kind else [])
+            if not values or any(v in by_type for v in values):
+                return {}  # not told apart by type alone: check the whole union
+            validator = self._validator(*ref[2:].split("/"))
+            by_type.update(dict.fromkeys(values, validator))
+        return by_type
 
     # -- checking -------------------------------------------------------------------------
 
@@ -430,6 +453,12 @@ class DiscordApiSpec:
                 yield "the body is not valid JSON"
                 return
             validator = operation.bodies["application/json"]
+            if isinstance(body, dict) and operation.json_by_type:
+                kind = body.get("type")
+                if kind not in operation.json_by_type:
+                    yield f"body['type'] {kind!r} is not one of {sorted(operation.json_by_type)}"
+                    return
+                validator = operation.json_by_type[kind]
         if validator is None:
             return
         for error in validator.iter_errors(body):
