@@ -15,8 +15,11 @@ def added_text(article: WrittenArticle, markup: Markup = DISCORD) -> str:
     """``Added **Title** (Outlet · date) as `id`.`` with a link to the page when known."""
     title = markup.escape(clip(tidy(article.title), 200))
     url = safe_url(article.url)
+    # <url>: a link without Discord's preview embed next to the report's
     shown = (
-        markup.link(markup.bold(title), url) if url and markup is DISCORD else markup.bold(title)
+        markup.link(markup.bold(title), f"<{url}>")
+        if url and markup is DISCORD
+        else markup.bold(title)
     )
     details = " · ".join(markup.escape(tidy(d)) for d in (article.outlet, article.date) if d)
     verb = "Replaced" if article.replaced else "Added"

@@ -112,7 +112,7 @@ async def test_moderator_adds_an_html_file_and_it_is_answerable(
 
     link = "https://courier.example/news/skerrow-lighthouse-keeper"
     assert reply.content.startswith(
-        f"Added [**{TITLE}**]({link}) (The Coastline Courier · 2025-03-14)"
+        f"Added [**{TITLE}**](<{link}>) (The Coastline Courier · 2025-03-14)"
     )
     assert "as `lighthouse_keeper`" in reply.content and not reply.pings_anyone
     [report] = reply.embeds
