@@ -13,9 +13,10 @@ from discord.ext import commands
 
 from bot.article_rendering import added_text, article_choices, refused_card, removed_text
 from bot.client import run_in_pool
-from bot.cogs.reindex import check_moderator, exclusive_reindex, run_reindex
+from bot.cogs.reindex import exclusive_reindex, run_reindex
 from bot.embeds import card_to_embed
 from bot.errors import UserFacingError
+from bot.permissions import require_moderator
 from bot.replies import defer, edit_original
 from index.intake import IntakeError, check_upload
 
@@ -32,8 +33,8 @@ class Articles(commands.Cog):
         self.bot = bot
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        check_moderator(self.bot, interaction)
-        return True
+        """Checked on every call: ``default_permissions`` below is only Discord's hint."""
+        return require_moderator(interaction, self.bot.settings.moderator_role_ids)
 
     @app_commands.command(name="add-article")
     @app_commands.guild_only()

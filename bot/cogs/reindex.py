@@ -14,8 +14,8 @@ from discord.ext import commands
 
 from bot.client import run_in_pool
 from bot.embeds import card_to_embed
-from bot.errors import NotModeratorError, ReindexBusyError, describe_error
-from bot.permissions import interaction_is_moderator
+from bot.errors import ReindexBusyError, describe_error
+from bot.permissions import require_moderator
 from bot.progress import ThrottledProgress
 from bot.rendering import Card, Tone, progress_text, render_report
 from bot.replies import defer, edit_original
@@ -26,13 +26,6 @@ if TYPE_CHECKING:
     from bot.client import NewsBot
 
 log = logging.getLogger(__name__)
-
-
-def check_moderator(bot: NewsBot, interaction: discord.Interaction[Any]) -> None:
-    """Raise ``NotModeratorError`` unless the member is a moderator (checked on every call:
-    a command's ``default_permissions`` is only Discord's hint, which admins can change)."""
-    if not interaction_is_moderator(interaction, bot.settings.moderator_role_ids):
-        raise NotModeratorError()
 
 
 @contextlib.contextmanager
@@ -103,8 +96,8 @@ class Reindex(commands.Cog):
         self.bot = bot
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        check_moderator(self.bot, interaction)
-        return True
+        """Checked on every call: ``default_permissions`` below is only Discord's hint."""
+        return require_moderator(interaction, self.bot.settings.moderator_role_ids)
 
     @app_commands.command(name="reindex")
     @app_commands.guild_only()
