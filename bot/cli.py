@@ -85,7 +85,7 @@ def serve(settings: BotSettings, service: AnswerService, console: bool) -> int:
             if interactive:
                 print("Ask a question, or /help. End with /quit or Ctrl-D.", flush=True)
             prompt = (lambda: print("> ", end="", flush=True)) if interactive else None
-            terminal = Console(service, settings, sys.stdout, sys.stderr, feedback)
+            terminal = Console(service, settings, sys.stdout, sys.stderr, feedback=feedback)
             return terminal.run(sys.stdin, prompt)
         token = settings.token
         assert token is not None

@@ -27,7 +27,9 @@ from bot.questions import validate_question
 from bot.rendering import answer_summary, render_answer, render_more
 from bot.replies import NO_MENTIONS, Reply, send_private
 from bot.retry import send_retrying
+from bot.service import open_intake
 from bot.settings import BotSettings
+from index.intake import ArticleIntake
 from index.protocols import AnswerService
 from index.query import strip_question_noise
 
@@ -118,7 +120,8 @@ class NewsBot(commands.Bot):
 
     Every dependency is a constructor argument: the settings, the answer service,
     and optionally the endpoints (a Discord-compatible server), the cooldown, the
-    retry policy for replies, and ``discord.Client`` options.
+    retry policy for replies, the article intake (/add-article), and ``discord.Client``
+    options.
     Blocking service calls run in a thread pool (``worker_threads``); a reindex runs
     in a thread of its own, so questions keep being answered meanwhile. ``feedback``
     keeps the answers shown and the votes on them (opened at ``DATABASE_PATH`` when not
@@ -132,6 +135,7 @@ class NewsBot(commands.Bot):
         "bot.cogs.reindex",
         "bot.cogs.unanswered",
         "bot.cogs.quotes",
+        "bot.cogs.articles",
         "bot.cogs.channel_questions",
     )
 
@@ -144,6 +148,7 @@ class NewsBot(commands.Bot):
         feedback: FeedbackStore | None = None,
         cooldown: UserCooldown | None = None,
         send_policy: Callable[[], AsyncRetrying] = send_retrying,
+        intake: ArticleIntake | None = None,
         **client_options: Any,
     ) -> None:
         intents = discord.Intents.default()
@@ -171,6 +176,8 @@ class NewsBot(commands.Bot):
             settings.cooldown_questions, settings.cooldown_seconds
         )
         self.send_policy = send_policy
+        self.intake = intake or open_intake(settings)
+        """Writes /add-article and /remove-article changes into the seeds folder."""
         self.answer_pool = ThreadPoolExecutor(
             max_workers=settings.worker_threads, thread_name_prefix="answer"
         )

@@ -1,7 +1,8 @@
 """Terminal mode: the bot's commands on stdin/stdout, rendered as text.
 
 ``/ask …``, ``/who-said …``, ``/quotes SPEAKER``, ``/sources``, ``/reindex``,
-``/good`` / ``/bad`` (on the last answer), ``/unanswered``, ``/help``, ``/quit``; a line
+``/good`` / ``/bad`` (on the last answer), ``/unanswered``, ``/add-article PATH-or-URL``,
+``/remove-article ID``, ``/help``, ``/quit``; a line
 without a slash is a question. Reads line by line (piped input and EOF work) and
 renders with the same pure builders as the Discord embeds (``PLAIN`` markup).
 """
@@ -12,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
+from bot.article_rendering import added_text, refused_text, removed_text
 from bot.errors import describe_error
 from bot.feedback_store import FeedbackStore, Vote
 from bot.questions import validate_question
@@ -28,7 +30,9 @@ from bot.rendering import (
     render_who_said,
     vote_message,
 )
+from bot.service import open_intake
 from bot.settings import BotSettings
+from index.intake import ArticleIntake, IntakeError
 from index.models import SearchResult
 from index.protocols import AnswerService
 
@@ -46,6 +50,10 @@ COMMAND_ALIASES = {
     "good": "good",
     "bad": "bad",
     "unanswered": "unanswered",
+    "add-article": "add-article",
+    "add": "add-article",
+    "remove-article": "remove-article",
+    "remove": "remove-article",
     "help": "help",
     "quit": "quit",
     "exit": "quit",
@@ -69,10 +77,13 @@ class Console:
         settings: BotSettings,
         out: TextIO,
         err: TextIO,
+        *,
         feedback: FeedbackStore | None = None,
+        intake: ArticleIntake | None = None,
     ) -> None:
         self.service = service
         self.settings = settings
+        self.intake = intake or open_intake(settings)
         self.out = out
         self.err = err
         self.feedback = feedback
@@ -135,6 +146,10 @@ class Console:
         elif command == "reindex":
             report = self.service.reindex(self._progress())
             self._print(card_to_text(render_report(report, PLAIN)))
+        elif command == "add-article":
+            self._add_article(argument)
+        elif command == "remove-article":
+            self._remove_article(argument)
         elif command == "help":
             self._print("\n".join(help_lines(console=True)))
         elif command == "quit":
@@ -166,6 +181,40 @@ class Console:
         else:
             outcome = self.feedback.vote(self.last_answer[0], CONSOLE_USER, vote)
             self._print(vote_message(outcome))
+
+    def _add_article(self, argument: str) -> None:
+        words = argument.split()
+        replace = "--replace" in words
+        source = " ".join(w for w in words if w != "--replace")
+        if not source:
+            self._print("! Usage: /add-article PATH-or-URL [--replace]")
+            return
+        try:
+            written = self.intake.add(source, replace=replace)
+        except IntakeError as error:
+            self._print(refused_text("added", error.reason))
+            return
+        self._reindex_after(added_text(written, PLAIN))
+
+    def _remove_article(self, argument: str) -> None:
+        if not argument:
+            self._print("! Usage: /remove-article ID-or-title (/sources lists them)")
+            return
+        try:
+            titles = {a.source.id: a.source.title for a in self.service.info().articles}
+        except Exception:
+            titles = {}
+        try:
+            removed = self.intake.remove(argument, titles)
+        except IntakeError as error:
+            self._print(refused_text("removed", error.reason))
+            return
+        self._reindex_after(removed_text(removed, PLAIN))
+
+    def _reindex_after(self, heading: str) -> None:
+        self._print(heading)
+        report = self.service.reindex(self._progress())
+        self._print(card_to_text(render_report(report, PLAIN)))
 
     def _progress(self) -> Callable[[str, float], None]:
         last: list[tuple[str, int]] = []

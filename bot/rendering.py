@@ -949,9 +949,17 @@ def help_lines(console: bool = False) -> list[str]:
     if console:
         lines += [
             "/good, /bad — say whether the last answer helped",
+            "/add-article PATH-or-URL [--replace] — add an article file or web page, reindex",
+            "/remove-article ID — remove an article (its id or title), reindex",
             "/help — this list",
             "/quit — leave (or end of input)",
         ]
+    else:
+        lines += [
+            "/add-article file: or url: — add an article, then reindex (moderators)",
+            "/remove-article article: — remove an article, then reindex (moderators)",
+        ]
+    if console:
         lines.append("A line without a slash is a question.")
     else:
         lines.append("You can also mention me with a question.")

@@ -131,6 +131,13 @@ class BotSettings(IndexSettings):
         default=False,
         description="Answer plain questions in answer channels in a new thread.",
     )
+    fetch_timeout_seconds: float = Field(
+        default=15.0, gt=0, le=120, description="/add-article url: the whole download's limit."
+    )
+    fetch_private_hosts: bool = Field(
+        default=False,
+        description="/add-article url may fetch from private and loopback addresses.",
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
 
     @field_validator("discord_token", mode="before")

@@ -128,6 +128,12 @@ def _decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def decode_article(raw: bytes) -> str:
+    """An article file's bytes as text (UTF-8, or UTF-16 with a BOM), newlines normalised;
+    ``ArticleRejected`` for binary or undecodable bytes."""
+    return _decode(raw)
+
+
 def read_metadata(article_path: Path) -> ArticleMetadata:
     """The sidecar ``<stem>.json`` of an article; a broken sidecar is ignored with a warning."""
     sidecar = article_path.with_suffix(".json")

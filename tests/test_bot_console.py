@@ -23,7 +23,7 @@ def console(
 ) -> tuple[Console, io.StringIO, io.StringIO]:
     out, err = io.StringIO(), io.StringIO()
     settings = BotSettings(_env_file=None)  # type: ignore[call-arg]
-    return Console(service, settings, out, err, feedback), out, err
+    return Console(service, settings, out, err, feedback=feedback), out, err
 
 
 def test_good_and_bad_vote_on_the_last_answer_and_unanswered_lists_the_gaps(

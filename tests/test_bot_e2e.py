@@ -31,7 +31,16 @@ pytestmark = pytest.mark.e2e
 
 QUESTION = "who refused to kick whom?"
 MASS_MENTION = re.compile(r"@(everyone|here)")
-COMMANDS = {"ask", "who-said", "quotes", "sources", "reindex", "unanswered"}
+COMMANDS = {
+    "ask",
+    "who-said",
+    "quotes",
+    "sources",
+    "reindex",
+    "unanswered",
+    "add-article",
+    "remove-article",
+}
 DEFERRED = 5
 MESSAGE = 4
 
@@ -99,9 +108,10 @@ async def test_startup_logs_in_and_syncs_commands_to_the_guild(
         [quote] = fake.registered_command("who-said", fake.guild)["options"]
         assert quote["autocomplete"] is True
 
-        reindex = fake.registered_command("reindex", fake.guild)
-        assert reindex["default_member_permissions"] == str(int(Perm.MANAGE_GUILD))
-        assert reindex["contexts"] == [0]
+        for moderated in ("reindex", "add-article", "remove-article"):
+            command = fake.registered_command(moderated, fake.guild)
+            assert command["default_member_permissions"] == str(int(Perm.MANAGE_GUILD))
+            assert command["contexts"] == [0]
 
 
 async def test_without_guild_ids_commands_are_synced_globally(

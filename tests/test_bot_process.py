@@ -19,7 +19,7 @@ from tests.bot_support.discord_harness import BotFakeDiscord
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = 6
+COMMANDS = 8
 
 
 @contextlib.asynccontextmanager

@@ -303,15 +303,20 @@ async def test_discord_validation_errors(fake_discord: FakeDiscord) -> None:
     async with run_bot(bot, fake):
         channel = bot.get_channel(fake.channel("general").id)
         assert isinstance(channel, discord.TextChannel)
-        with pytest.raises(discord.HTTPException) as exc:
-            await channel.send("x" * 2001)
-        assert exc.value.code == 50035 and "content" in str(exc.value)
-        with pytest.raises(discord.HTTPException) as exc:
-            await channel.send(embed=discord.Embed(description="y" * 4097))
-        assert "embeds.0.description" in str(exc.value)
-        with pytest.raises(discord.HTTPException) as exc:
-            await channel.send(embed=discord.Embed(title="t", url="ftp://nope"))
-        assert "embeds.0.url" in str(exc.value)
+        with fake.expect_spec_violations() as broken:
+            with pytest.raises(discord.HTTPException) as exc:
+                await channel.send("x" * 2001)
+            assert exc.value.code == 50035 and "content" in str(exc.value)
+            with pytest.raises(discord.HTTPException) as exc:
+                await channel.send(embed=discord.Embed(description="y" * 4097))
+            assert "embeds.0.description" in str(exc.value)
+            with pytest.raises(discord.HTTPException) as exc:
+                await channel.send(embed=discord.Embed(title="t", url="ftp://nope"))
+            assert "embeds.0.url" in str(exc.value)
+        problems = "\n".join(str(v) for v in broken)
+        assert "content: Must be 2000 or fewer" in problems
+        assert "['embeds'][0]['description'] fails maxLength 4096" in problems
+        assert 'embeds.0.url: Scheme "ftp" is not supported' in problems
         msg = await channel.send("ok")
         edited = await msg.edit(content="edited")
         assert edited.content == "edited" and edited.edited_at is not None
@@ -324,9 +329,12 @@ async def test_unknown_routes_are_recorded(fake_discord: FakeDiscord) -> None:
     fake = fake_discord
     bot = make_bot()
     async with run_bot(bot, fake):
-        with pytest.raises(discord.NotFound):
+        with fake.expect_spec_violations() as broken, pytest.raises(discord.NotFound):
             await bot.http.request(discord.http.Route("GET", "/definitely/not/a/route"))
     assert [r.path for r in fake.unknown_routes] == ["/definitely/not/a/route"]
+    assert [str(v) for v in broken] == [
+        "GET /definitely/not/a/route: no such route in Discord's API"
+    ]
     with pytest.raises(AssertionError):
         fake.assert_clean()
 
