@@ -8,6 +8,12 @@
 3. A passage's score blends its own similarity with its best sentence's. When
    the best score is under the no-answer threshold, the result says so.
 4. The same statement in several articles is one hit listing every source.
+5. When the question asks for a kind of answer (a height, a sum of money, a
+   date...) and no relevant candidate sentence offers one, the articles do not
+   say: the result is refused, naming what was asked for and what the nearest
+   articles cover.
+6. When the best answers give different values for the asked fact, the result
+   lists the conflict (``index.conflicts``).
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ import numpy as np
 import numpy.typing as npt
 
 from index.answer_types import AnswerType, offers, question_type
+from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder
 from index.lexical import tokenize
-from index.models import Passage, PassageHit, SearchResult, SourceRef
+from index.models import Conflict, Passage, PassageHit, SearchResult, SourceRef
 from index.snapshot import IndexSnapshot
 
 CACHE_LIMIT = 500_000
@@ -48,6 +55,13 @@ class SearchConfig:
     answer_type_bonus: float = 0.1
     """Added when a sentence holds the kind of answer the question asks for: it helps
     rank and highlight, but never makes an irrelevant passage an answer."""
+    on_topic_margin: float = 0.08
+    """A refused question whose best candidate scores within this margin under the
+    threshold is on topic: the refusal lists what the nearest articles cover."""
+    covers: int = 3
+    """Article titles listed in ``covers`` at most."""
+    conflict_depth: int = 5
+    """Answers (after merging duplicates) examined for conflicting values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +103,78 @@ class Searcher:
     ) -> SearchResult:
         scored = self.rank(question, vector)
         config = self.config
-        if not scored or max(s.relevance for s in scored) < config.answer_threshold:
-            return SearchResult(question=question, answered=False, passages=())
+        best = max((s.relevance for s in scored), default=0.0)
+        if best < config.answer_threshold:
+            on_topic = bool(scored) and best >= config.answer_threshold - config.on_topic_margin
+            covers = self._covers(scored) if on_topic else ()
+            return SearchResult(question=question, answered=False, passages=(), covers=covers)
+        kind = question_type(question)
+        relevant = [s for s in scored if s.relevance >= config.answer_threshold]
+        if kind is not None and not self._offered(kind, relevant):
+            return SearchResult(
+                question=question,
+                answered=False,
+                passages=(),
+                asked_for=kind.value,
+                covers=self._covers(scored),
+            )
         floor = max(config.answer_threshold, scored[0].score - config.secondary_margin)
-        hits = self._merge_duplicates(
-            [s for s in scored if s.score >= floor and s.relevance >= config.answer_threshold], k
+        # below the floor a passage is no answer of its own, but may contradict the best one
+        kept = self._merge_duplicates(relevant, max(k, config.conflict_depth))
+        conflict, claimed = self._conflict(kind, kept)
+        chosen = [entry for entry in kept if entry[0].score >= floor][:k]
+        for position in claimed:
+            entry = kept[position]
+            if entry in chosen:
+                continue
+            if len(chosen) < k:
+                chosen.append(entry)
+            else:  # a side of the conflict displaces the lowest answer that is none
+                free = [i for i, e in enumerate(chosen) if kept.index(e) not in claimed]
+                if free:
+                    chosen[free[-1]] = entry
+        chosen.sort(key=lambda entry: entry[0].score, reverse=True)
+        return SearchResult(
+            question=question,
+            answered=True,
+            passages=tuple(self._hit(s, sources, ids) for s, sources, ids in chosen),
+            conflicts=(conflict,) if conflict is not None else (),
         )
-        return SearchResult(question=question, answered=True, passages=tuple(hits))
+
+    def _offered(self, kind: AnswerType, relevant: list[ScoredPassage]) -> bool:
+        """Whether any sentence of the relevant candidates holds the kind of answer asked."""
+        offsets = self.snapshot.sentence_offsets
+        return any(
+            kind in self._facts(row).answer_kinds
+            for s in relevant
+            for row in range(int(offsets[s.passage_id]), int(offsets[s.passage_id + 1]))
+        )
+
+    def _covers(self, scored: list[ScoredPassage]) -> tuple[str, ...]:
+        """The titles of the articles nearest to the question, best first, once each."""
+        titles: list[str] = []
+        snapshot = self.snapshot
+        for candidate in scored:
+            article = snapshot.articles_by_id[snapshot.passages[candidate.passage_id].article_id]
+            if article.title not in titles:
+                titles.append(article.title)
+            if len(titles) >= self.config.covers:
+                break
+        return tuple(titles)
+
+    def _conflict(
+        self, kind: AnswerType | None, kept: list[tuple[ScoredPassage, list[SourceRef], list[int]]]
+    ) -> tuple[Conflict | None, list[int]]:
+        """The conflict among the kept answers, and the positions of its sides in ``kept``."""
+        answers = [
+            Answer(
+                highlight=self._sentence_text(self._sentence_row(s)),
+                vector=s.sentence_vector,
+                sources=tuple(sources),
+            )
+            for s, sources, _ in kept
+        ]
+        return find_conflict(kind, answers)
 
     def rank(self, question: str, vector: npt.NDArray[np.float32]) -> list[ScoredPassage]:
         """Every candidate passage, scored and sorted best first."""
@@ -196,7 +275,9 @@ class Searcher:
             self._facts_cache[row] = facts
         return facts
 
-    def _merge_duplicates(self, scored: list[ScoredPassage], k: int) -> list[PassageHit]:
+    def _merge_duplicates(
+        self, scored: list[ScoredPassage], k: int
+    ) -> list[tuple[ScoredPassage, list[SourceRef], list[int]]]:
         """Keep the best passage of each statement; its duplicates add their sources."""
         snapshot = self.snapshot
         kept: list[tuple[ScoredPassage, list[SourceRef], list[int]]] = []
@@ -212,7 +293,7 @@ class Searcher:
                 continue
             if len(kept) < k:
                 kept.append((candidate, [source], [candidate.passage_id]))
-        return [self._hit(s, sources, ids) for s, sources, ids in kept]
+        return kept
 
     def _find_duplicate(
         self,
