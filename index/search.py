@@ -3,8 +3,10 @@
 1. Candidates: the passages nearest to the question in the FAISS index, and
    the best BM25 passages.
 2. Each candidate's sentences are scored by meaning (their vectors, pooled from
-   the passage's pass through the model) and by words (idf-weighted coverage of
-   the question's terms); the best one is the highlight.
+   the passage's pass through the model), by late interaction (each content
+   token of the question matched to its best counterpart among the sentence's
+   stored token vectors, MaxSim) and by words (idf-weighted coverage of the
+   question's terms); the best one is the highlight.
 3. A passage's score blends its own similarity with its best sentence's. When
    the best score is under the no-answer threshold, the result says so.
 4. The same statement in several articles is one hit listing every source.
@@ -27,7 +29,7 @@ import numpy.typing as npt
 
 from index.answer_types import AnswerType, offers, question_type
 from index.conflicts import Answer, find_conflict
-from index.embedding import Embedder
+from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
 from index.models import Conflict, Passage, PassageHit, SearchResult, SourceRef
 from index.snapshot import IndexSnapshot
@@ -52,6 +54,10 @@ class SearchConfig:
     passage_weight: float = 0.35
     sentence_weight: float = 0.45
     lexical_weight: float = 0.20
+    late_weight: float = 0.15
+    late_center: float = 0.5
+    """Late interaction adds ``late_weight * (maxsim - late_center)`` to a sentence's score:
+    centred, so a question encoded without token vectors is judged on the same scale."""
     answer_type_bonus: float = 0.1
     """Added when a sentence holds the kind of answer the question asks for: it helps
     rank and highlight, but never makes an irrelevant passage an answer."""
@@ -95,13 +101,21 @@ class Searcher:
         """Answer several questions, encoding them in one batch."""
         if not questions:
             return []
-        vectors = self.embedder.encode_queries(list(questions))
-        return [self.search_vector(q, v, k) for q, v in zip(questions, vectors, strict=True)]
+        encodings = encode_with_tokens(self.embedder, list(questions))
+        return [
+            self.search_vector(q, e.vector, k, tokens=e.tokens)
+            for q, e in zip(questions, encodings, strict=True)
+        ]
 
     def search_vector(
-        self, question: str, vector: npt.NDArray[np.float32], k: int = 3
+        self,
+        question: str,
+        vector: npt.NDArray[np.float32],
+        k: int = 3,
+        tokens: Vectors | None = None,
     ) -> SearchResult:
-        scored = self.rank(question, vector)
+        """Answer ``question`` from its vector and, when given, its content-token vectors."""
+        scored = self.rank(question, vector, tokens)
         config = self.config
         best = max((s.relevance for s in scored), default=0.0)
         if best < config.answer_threshold:
@@ -176,7 +190,9 @@ class Searcher:
         ]
         return find_conflict(kind, answers)
 
-    def rank(self, question: str, vector: npt.NDArray[np.float32]) -> list[ScoredPassage]:
+    def rank(
+        self, question: str, vector: npt.NDArray[np.float32], tokens: Vectors | None = None
+    ) -> list[ScoredPassage]:
         """Every candidate passage, scored and sorted best first."""
         snapshot = self.snapshot
         count = len(snapshot.passages)
@@ -203,7 +219,9 @@ class Searcher:
                 dense[i] = float(row)
         weights = {t: snapshot.bm25.term_idf(t) for t in set(terms)}
         kind = question_type(question)
-        return self._score_all(sorted(candidates), dense, query[0], weights, kind)
+        return self._score_all(
+            sorted(candidates), dense, query[0], weights, kind, query_tokens=tokens
+        )
 
     def _score_all(
         self,
@@ -212,6 +230,8 @@ class Searcher:
         query: npt.NDArray[np.float32],
         term_weights: dict[str, float],
         kind: AnswerType | None,
+        *,
+        query_tokens: Vectors | None = None,
     ) -> list[ScoredPassage]:
         """Score every sentence of every candidate at once; each passage by its best one."""
         snapshot = self.snapshot
@@ -242,6 +262,9 @@ class Searcher:
             + config.lexical_weight * coverages
             + config.answer_type_bonus * typed
         )
+        if query_tokens is not None and len(query_tokens) and config.late_weight:
+            late = self._late_interaction(rows, query_tokens)
+            sentence_scores = sentence_scores + config.late_weight * (late - config.late_center)
         scored: list[ScoredPassage] = []
         for position, passage_id in enumerate(candidates):
             first, last = int(bounds[position]), int(bounds[position + 1])
@@ -257,6 +280,26 @@ class Searcher:
             scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
+
+    def _late_interaction(
+        self, rows: npt.NDArray[np.int64], query_tokens: Vectors
+    ) -> npt.NDArray[np.float64]:
+        """MaxSim of each sentence row: the mean, over the question's content tokens, of
+        each one's best cosine with the sentence's tokens (0 for a sentence without any)."""
+        offsets = self.snapshot.token_offsets
+        starts, ends = offsets[rows], offsets[rows + 1]
+        lengths = ends - starts
+        result = np.zeros(len(rows), dtype=np.float64)
+        present = lengths > 0
+        if not present.any():
+            return result
+        index = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        tokens = dequantise(np.asarray(self.snapshot.token_vectors[index]))
+        similarities = query_tokens @ tokens.T
+        columns = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        best = np.maximum.reduceat(similarities, columns[present], axis=1)
+        result[present] = best.mean(axis=0)
+        return result
 
     def _sentence_text(self, row: int) -> str:
         passage_id = int(np.searchsorted(self.snapshot.sentence_offsets, row, side="right")) - 1
