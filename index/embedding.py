@@ -184,16 +184,7 @@ class SentenceTransformerEmbedder:
         """Each text's vector and content-token vectors, from one pass of the model."""
         if not texts:
             return []
-        with self._lock:
-            outputs = cast(
-                list[dict[str, Any]],
-                self._model.encode(
-                    list(texts),
-                    batch_size=self._batch_size,
-                    output_value=None,
-                    show_progress_bar=False,
-                ),
-            )
+        outputs = self._all_outputs(texts)
         encoded = self._model.tokenizer(
             list(texts), truncation=True, max_length=self._model.max_seq_length
         )
@@ -207,6 +198,19 @@ class SentenceTransformerEmbedder:
             results.append(QueryEncoding(vectors[i], normalise_rows(tokens[mask])))
         return results
 
+    def _all_outputs(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        """The model's outputs for each text: its pooled vector and its token vectors."""
+        with self._lock:
+            return cast(
+                list[dict[str, Any]],
+                self._model.encode(
+                    list(texts),
+                    batch_size=self._batch_size,
+                    output_value=None,
+                    show_progress_bar=False,
+                ),
+            )
+
     def _content_mask(self, ids: Sequence[int], length: int) -> npt.NDArray[np.bool_]:
         """Which of ``length`` token rows are content tokens (rows past ``ids`` are padding)."""
         pieces = self._model.tokenizer.convert_ids_to_tokens(list(ids)[:length])
@@ -219,16 +223,7 @@ class SentenceTransformerEmbedder:
     ) -> PassageEmbeddings:
         if not texts:
             return PassageEmbeddings(np.zeros((0, self._dimension), np.float32), (), ())
-        with self._lock:
-            outputs = cast(
-                list[dict[str, Any]],
-                self._model.encode(
-                    list(texts),
-                    batch_size=self._batch_size,
-                    output_value=None,
-                    show_progress_bar=False,
-                ),
-            )
+        outputs = self._all_outputs(texts)
         tokenizer = self._model.tokenizer
         encoded = tokenizer(
             list(texts),
