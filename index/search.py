@@ -124,7 +124,8 @@ class Searcher:
             return SearchResult(question=question, answered=False, passages=(), covers=covers)
         kind = question_type(question)
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
-        if kind is not None and not self._offered(kind, relevant):
+        floor = max(config.answer_threshold, scored[0].score - config.secondary_margin)
+        if kind is not None and not self._offered(kind, [s for s in relevant if s.score >= floor]):
             return SearchResult(
                 question=question,
                 answered=False,
@@ -132,7 +133,6 @@ class Searcher:
                 asked_for=kind.value,
                 covers=self._covers(scored),
             )
-        floor = max(config.answer_threshold, scored[0].score - config.secondary_margin)
         # below the floor a passage is no answer of its own, but may contradict the best one
         kept = self._merge_duplicates(relevant, max(k, config.conflict_depth))
         conflict, claimed = self._conflict(kind, kept)

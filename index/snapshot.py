@@ -13,7 +13,7 @@ from index.lexical import BM25Index
 from index.models import ArticleRecord, Passage, StoredQuote
 
 SCHEMA_VERSION = 3
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 """Bumped when cleaning or chunking changes, so stored passages are not reused."""
 
 
