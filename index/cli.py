@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="measure answer and quote quality")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
     evaluate.add_argument("--baseline", action="store_true", help="also score the plain baseline")
+    evaluate.add_argument(
+        "--robustness",
+        action="store_true",
+        help="also score the seed questions among all real-news and 300 synthetic articles (slow)",
+    )
     _index_dir_option(evaluate)
     evaluate.set_defaults(run=_cmd_eval)
     return parser
@@ -338,9 +343,22 @@ def _cmd_quotes(args: argparse.Namespace, settings: IndexSettings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: IndexSettings) -> int:
-    from index.evaluation import format_report, run_evaluation
+    from index.evaluation import SyntheticWriter, format_report, run_evaluation
 
+    write_synthetic: SyntheticWriter | None = None
+    if args.robustness:
+        try:
+            from bench.corpus import write_corpus
+
+            write_synthetic = write_corpus
+        except ImportError:
+            print(
+                "error: --robustness needs the repository's bench package: run it from the "
+                "repository root",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     service = _service(settings)
-    report = run_evaluation(service, baseline=args.baseline)
+    report = run_evaluation(service, baseline=args.baseline, write_synthetic=write_synthetic)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return EXIT_OK
