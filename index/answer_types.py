@@ -21,17 +21,45 @@ class AnswerType(StrEnum):
     HEIGHT = "height"
     DURATION = "running time"
     WEIGHT = "weight"
+    DEPTH = "depth"
+    BIRTH = "date of birth"
 
 
 SPECIFIC_KINDS = frozenset(
-    {AnswerType.AGE, AnswerType.MONEY, AnswerType.HEIGHT, AnswerType.DURATION, AnswerType.WEIGHT}
+    {
+        AnswerType.AGE,
+        AnswerType.MONEY,
+        AnswerType.HEIGHT,
+        AnswerType.DURATION,
+        AnswerType.WEIGHT,
+        AnswerType.DEPTH,
+        AnswerType.BIRTH,
+    }
 )
 """Kinds whose sentence patterns are narrow: a sentence offering one really holds that
 answer, so no candidate offering one means the articles do not say."""
 
 
+_UNITS = r"(feet|foot|metres|meters|kilometres|kilometers|km|miles|yards|inches|cm)"
 _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (
+        re.compile(
+            r"\bwhen (was|were|is) [^?]*\bborn\b|\bbirth ?days?\b|\bdate of birth\b"
+            r"|\bwhat (year|date|day) (was|were) [^?]*\bborn\b",
+            re.I,
+        ),
+        AnswerType.BIRTH,
+    ),
     (re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b", re.I), AnswerType.AGE),
+    (
+        re.compile(
+            rf"\bhow deep\b|\b(its|the|what) depth\b|\bdepth of\b|\bhow (many|much) {_UNITS} "
+            r"(deep|down|below|under)\b|\bhow far (down|below|beneath|under)\b",
+            re.I,
+        ),
+        AnswerType.DEPTH,
+    ),
+    (re.compile(rf"\bhow (many|much) {_UNITS} (high|tall)\b", re.I), AnswerType.HEIGHT),
     (
         re.compile(
             r"\bhow tall\b|\bhow short\b|\b(his|her|their|its|the) height\b|\bheight of\b"
@@ -128,6 +156,17 @@ _DURATION = re.compile(
     r"|\b(running time|runtime|run time)\b",
     re.I,
 )
+_DEPTH = re.compile(
+    r"\b\d[\d,.]*\s*-?(feet|foot|ft|metres?|meters?|m|kilometres?|kilometers?|km|miles?)\b"
+    r"[^.;]{0,40}\b(deep|down|below|beneath|under|depth|underwater|sea ?floor|ocean floor)\b"
+    r"|\bdepths? of (about |some |nearly |almost |more than )?\d",
+    re.I,
+)
+_BIRTH = re.compile(
+    rf"\bborn\b[^.;]{{0,40}}(\b(1[89]|20)\d\d\b|\b({_MONTHS})\.?\s+\d{{1,2}}\b)"
+    r"|\bbirthday\b|\bdate of birth\b",
+    re.I,
+)
 _WEIGHT = re.compile(
     r"\b\d+(\.\d+)?\s*(kg|kilos?|kilograms?|pounds|lbs?|stone|tonnes?|tons?)\b", re.I
 )
@@ -142,6 +181,8 @@ _SENTENCE_PATTERNS = {
     AnswerType.HEIGHT: _HEIGHT,
     AnswerType.DURATION: _DURATION,
     AnswerType.WEIGHT: _WEIGHT,
+    AnswerType.DEPTH: _DEPTH,
+    AnswerType.BIRTH: _BIRTH,
 }
 
 

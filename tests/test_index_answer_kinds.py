@@ -24,6 +24,11 @@ from index.models import SourceRef
         ("How many goals did she score?", AnswerType.NUMBER),
         ("When does the film open?", AnswerType.DATE),
         ("How old is the director?", AnswerType.AGE),
+        ("How deep is the wreck below the surface?", AnswerType.DEPTH),
+        ("How many feet down did the divers go?", AnswerType.DEPTH),
+        ("What is the actor's birthday?", AnswerType.BIRTH),
+        ("When was the director born?", AnswerType.BIRTH),
+        ("How many metres high was the cliff?", AnswerType.HEIGHT),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType) -> None:
@@ -52,6 +57,9 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         ("He is six feet tall.", AnswerType.HEIGHT),
         ("The final cut runs 163 minutes.", AnswerType.DURATION),
         ("The boxer came in at 92kg.", AnswerType.WEIGHT),
+        ("The wreck lies about 12,500 feet below the surface.", AnswerType.DEPTH),
+        ("It rests at a depth of about 3,800 metres.", AnswerType.DEPTH),
+        ("He was born on July 3, 1962, in Syracuse.", AnswerType.BIRTH),
     ],
 )
 def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> None:
@@ -64,6 +72,8 @@ def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> 
         ("The sequel was a hit with audiences in Rome.", AnswerType.MONEY),
         ("He jumped 104 times since October 2021.", AnswerType.HEIGHT),
         ("The director took a long time to cast the role.", AnswerType.DURATION),
+        ("The sub went missing 900 miles off Cape Cod.", AnswerType.DEPTH),
+        ("The film opened on July 12 in 2023.", AnswerType.BIRTH),
     ],
 )
 def test_sentences_that_do_not_offer_it(sentence: str, kind: AnswerType) -> None:
