@@ -38,6 +38,9 @@ KNOWN_ANSWERS = [
     ("What car were Ethan Hunt and Grace in?", "yellow Fiat"),
     ("Which magazine did Pom Klementieff talk to about the kick?", "Entertainment Weekly"),
     ("Who is the director of the film?", "Christopher McQuarrie"),
+    # second before late interaction (MaxSim over the sentences' token vectors)
+    ("Which old TV character is Paris named after?", "the Great Paris"),
+    ("What did Cruise have to open after riding off the edge?", "deploy a parachute"),
 ]
 
 HIGHLIGHT_MISSES = {
@@ -218,8 +221,8 @@ def test_evaluation_set_regression_guard(eval_run: EvalRun) -> None:
     report = eval_run.report
     assert report["answerable"] >= 40
     assert report["off_topic_refused"] == 1.0, report["wrongly_answered"]
-    assert report["hit@1"] >= 0.70, report["misses"]
-    assert report["hit@3"] >= 0.80, report["misses"]
+    assert report["hit@1"] >= 0.77, report["misses"]
+    assert report["hit@3"] >= 0.875, report["misses"]
 
 
 def test_same_statement_is_never_returned_twice(eval_run: EvalRun) -> None:
