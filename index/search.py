@@ -136,22 +136,21 @@ class Searcher:
         # below the floor a passage is no answer of its own, but may contradict the best one
         kept = self._merge_duplicates(relevant, max(k, config.conflict_depth))
         conflict, claimed = self._conflict(kind, kept)
-        chosen = [entry for entry in kept if entry[0].score >= floor][:k]
+        # positions in ``kept`` (best first) of the answers shown
+        chosen = [i for i, (s, _, _) in enumerate(kept) if s.score >= floor][:k]
         for position in claimed:
-            entry = kept[position]
-            if entry in chosen:
+            if position in chosen:
                 continue
             if len(chosen) < k:
-                chosen.append(entry)
+                chosen.append(position)
             else:  # a side of the conflict displaces the lowest answer that is none
-                free = [i for i, e in enumerate(chosen) if kept.index(e) not in claimed]
+                free = [i for i, shown in enumerate(chosen) if shown not in claimed]
                 if free:
-                    chosen[free[-1]] = entry
-        chosen.sort(key=lambda entry: entry[0].score, reverse=True)
+                    chosen[free[-1]] = position
         return SearchResult(
             question=question,
             answered=True,
-            passages=tuple(self._hit(s, sources, ids) for s, sources, ids in chosen),
+            passages=tuple(self._hit(*kept[i]) for i in sorted(chosen)),
             conflicts=(conflict,) if conflict is not None else (),
         )
 
