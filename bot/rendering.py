@@ -530,15 +530,37 @@ def _conflict_fields(result: SearchResult, markup: Markup) -> list[CardField]:
         if len(claims) < 2:
             continue
         fields.append(
-            CardField("Sources disagree", "The articles give different answers:", inline=False)
+            CardField(
+                "Sources disagree",
+                f"The articles give different answers ({markup.escape(conflict.kind)}):",
+                inline=False,
+            )
         )
         for claim in claims:
-            name = clip(tidy(claim.source.title) or claim.source.id, 100)
-            value = f"{markup.bold(markup.escape(clip(tidy(claim.highlight), 300)))}\n— " + (
-                citation(claim.source, markup)
-            )
+            name = clip(tidy(claim.value) or tidy(claim.highlight), 100)
+            cited = "\n".join(f"— {citation(source, markup)}" for source in claim.sources[:3])
+            value = f"{markup.bold(markup.escape(clip(tidy(claim.highlight), 300)))}\n{cited}"
             fields.append(CardField(markup.escape(name), clip_markup(value, 700), inline=True))
     return fields
+
+
+COVERS_SHOWN = 3
+
+
+def refusal_text(result: SearchResult, markup: Markup) -> str:
+    """Why there is no answer, honestly: what the question asks for that no article gives,
+    and which articles come nearest, so the reader knows what the articles do cover."""
+    asked = tidy(result.asked_for or "")
+    lead = (
+        f"The articles don't give the {markup.escape(clip(asked, 60))} you asked for."
+        if asked
+        else NOT_FOUND_TEXT
+    )
+    titles = [clip(tidy(t), 150) for t in dict.fromkeys(result.covers) if tidy(t)]
+    if titles:
+        listed = "\n".join(f"• {markup.escape(t)}" for t in titles[:COVERS_SHOWN])
+        return f"{lead} The nearest articles are about:\n{listed}"
+    return f"{lead} Try other words, or {markup.code('/sources')} to see which articles I know."
 
 
 def render_answer(result: SearchResult, markup: Markup = DISCORD) -> Card:
@@ -553,12 +575,7 @@ def render_answer(result: SearchResult, markup: Markup = DISCORD) -> Card:
     hits = pick_passages(result) if result.answered else []
     if not hits:
         return fit_card(
-            Card(
-                title=title,
-                description=f"{NOT_FOUND_TEXT} Try other words, or "
-                f"{markup.code('/sources')} to see which articles I know.",
-                tone=Tone.NOT_FOUND,
-            )
+            Card(title=title, description=refusal_text(result, markup), tone=Tone.NOT_FOUND)
         )
     best, *more = hits
     before, answer, after = answer_parts(best)

@@ -20,7 +20,7 @@ import numpy as np
 from index.articles import LoadedCorpus
 from index.chunking import Chunk, chunk_paragraphs
 from index.cleaning import CleanedArticle, clean_article
-from index.embedding import Embedder, Vectors
+from index.embedding import Embedder, TokenVectors, Vectors
 from index.errors import BuildFailed
 from index.lexical import BM25Index
 from index.models import (
@@ -55,6 +55,8 @@ class ArticleParts:
     quote_vectors: Vectors
     quote_parts: tuple[Vectors, ...]
     """For each quote, the vectors of its sentences (none for a one-sentence quote)."""
+    sentence_tokens: tuple[tuple[TokenVectors, ...], ...]
+    """For each passage, each sentence's content-token vectors."""
     reused: bool
 
 
@@ -203,9 +205,20 @@ def _reusable_parts(
             if quote_rows
             else np.zeros((0, previous.manifest.dimension), np.float32),
             quote_parts=tuple(previous.quote_parts(r) for r in quote_rows),
+            sentence_tokens=tuple(_stored_tokens(previous, i) for i in ids),
             reused=True,
         )
     return reusable
+
+
+def _stored_tokens(snapshot: IndexSnapshot, passage_id: int) -> tuple[TokenVectors, ...]:
+    first = int(snapshot.sentence_offsets[passage_id])
+    last = int(snapshot.sentence_offsets[passage_id + 1])
+    return tuple(np.array(snapshot.sentence_tokens(row)) for row in range(first, last))
+
+
+def _no_tokens(segments: int, dimension: int) -> tuple[TokenVectors, ...]:
+    return tuple(np.zeros((0, dimension), np.int8) for _ in range(segments))
 
 
 def _embed_fresh(
@@ -222,6 +235,7 @@ def _embed_fresh(
     sentence_vectors: list[Vectors] = [np.zeros((0, embedder.dimension), np.float32)] * len(
         all_chunks
     )
+    sentence_tokens: list[tuple[TokenVectors, ...]] = [()] * len(all_chunks)
     for start in range(0, len(order), EMBED_BATCH):
         batch = order[start : start + EMBED_BATCH]
         embedded = embedder.encode_passages(
@@ -230,6 +244,11 @@ def _embed_fresh(
         for position, i in enumerate(batch):
             passage_rows[i] = embedded.passages[position]
             sentence_vectors[i] = embedded.segments[position]
+            sentence_tokens[i] = (
+                embedded.tokens[position]
+                if embedded.tokens is not None
+                else _no_tokens(len(all_chunks[i].sentence_ranges), embedder.dimension)
+            )
         done = min(len(all_chunks), start + EMBED_BATCH)
         report(f"embedded {done}/{len(all_chunks)} passages", 0.05 + 0.8 * done / len(all_chunks))
     stacked = (
@@ -264,6 +283,7 @@ def _embed_fresh(
                 quotes=tuple(quotes),
                 quote_vectors=quote_vectors[quote_row : quote_row + m],
                 quote_parts=quote_parts[quote_row : quote_row + m],
+                sentence_tokens=tuple(sentence_tokens[chunk_row : chunk_row + n]),
                 reused=False,
             )
         )
@@ -332,6 +352,12 @@ def _assemble(
     )
     part_offsets = np.zeros(len(quotes) + 1, dtype=np.int64)
     part_offsets[1:] = np.cumsum([len(v) for v in part_blocks]) if part_blocks else 0
+    token_blocks = [t for p in parts for per_passage in p.sentence_tokens for t in per_passage]
+    token_vectors = (
+        np.concatenate(token_blocks) if token_blocks else np.zeros((0, embedder.dimension), np.int8)
+    )
+    token_offsets = np.zeros(len(token_blocks) + 1, dtype=np.int64)
+    token_offsets[1:] = np.cumsum([len(t) for t in token_blocks]) if token_blocks else 0
     faiss_index = make_index(passage_vectors)
     articles = tuple(p.record for p in parts)
     manifest = Manifest(
@@ -361,6 +387,8 @@ def _assemble(
         quote_vectors=np.ascontiguousarray(quote_vectors, dtype=np.float32),
         quote_part_vectors=np.ascontiguousarray(quote_part_vectors, dtype=np.float32),
         quote_part_offsets=part_offsets,
+        token_vectors=np.ascontiguousarray(token_vectors, dtype=np.int8),
+        token_offsets=token_offsets,
     )
 
 

@@ -188,7 +188,9 @@ def _cmd_ask(args: argparse.Namespace, settings: IndexSettings) -> int:
         except InvalidQuery as error:
             status = EXIT_FAILED if args.question != "-" else status
             _emit_invalid(
-                args.json, {"question": question, "answered": False, "passages": []}, error
+                args.json,
+                search_result_json(SearchResult(question=question, answered=False, passages=())),
+                error,
             )
             continue
         print(
@@ -231,6 +233,22 @@ def search_result_json(result: SearchResult) -> dict[str, Any]:
             }
             for hit in result.passages
         ],
+        "conflicts": [
+            {
+                "kind": conflict.kind,
+                "claims": [
+                    {
+                        "value": claim.value,
+                        "highlight": claim.highlight,
+                        "sources": [source_json(s) for s in claim.sources],
+                    }
+                    for claim in conflict.claims
+                ],
+            }
+            for conflict in result.conflicts
+        ],
+        "asked_for": result.asked_for,
+        "covers": list(result.covers),
     }
 
 
@@ -249,8 +267,16 @@ def format_source(source: SourceRef) -> str:
 def format_search_result(result: SearchResult) -> str:
     lines = [f"Q: {result.question}"]
     if not result.answered:
-        lines.append("I couldn't find that in the articles.")
+        asked = f" (no {result.asked_for} is given)" if result.asked_for else ""
+        lines.append(f"I couldn't find that in the articles{asked}.")
+        if result.covers:
+            lines.append("The nearest articles cover: " + "; ".join(result.covers))
         return "\n".join(lines) + "\n"
+    for conflict in result.conflicts:
+        lines.append(f"The sources disagree on the {conflict.kind}:")
+        for claim in conflict.claims:
+            cited = ", ".join(source.title for source in claim.sources)
+            lines.append(f"   {claim.value}: “{claim.highlight}” — {cited}")
     for rank, hit in enumerate(result.passages, 1):
         lines.append(f"{rank}. {hit.highlight}  (score {hit.score:.2f})")
         lines.extend(f"   {line}" for line in hit.text.splitlines())

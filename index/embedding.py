@@ -3,6 +3,12 @@
 An embedder turns passages into normalised vectors and, in the same pass, gives
 a vector for each sentence of each passage: the model's token embeddings are
 mean-pooled over the sentence's tokens, so sentences cost no extra inference.
+
+The same pass also keeps each sentence's content tokens (stopwords and
+punctuation left out), quantised to int8, for late interaction: a question's
+content tokens each find their best match among a sentence's (MaxSim, as in
+ColBERT), which rewards the sentence that has a counterpart for every part of
+the question rather than one that is only about the same topic.
 """
 
 from __future__ import annotations
@@ -14,11 +20,12 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
+from index.lexical import STOPWORDS
 from index.settings import DEFAULT_MODEL
 
 if TYPE_CHECKING:
@@ -27,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
+TokenVectors = npt.NDArray[np.int8]
+"""Token vectors quantised to int8: each row a unit vector scaled by 127 / its largest
+component (``dequantise`` gives unit vectors back)."""
 Segments = Sequence[tuple[int, int]]
 """Character ranges ``[start, end)`` of the sentences inside one passage's text."""
 
@@ -37,6 +47,42 @@ class PassageEmbeddings:
     """One normalised vector per passage, shape (n, dimension)."""
     segments: tuple[Vectors, ...]
     """For each passage, one normalised vector per segment, shape (k_i, dimension)."""
+    tokens: tuple[tuple[TokenVectors, ...], ...] | None = None
+    """For each passage, each segment's content-token vectors (``quantise``d), or
+    ``None`` when the embedder gives no token vectors."""
+
+
+def quantise(vectors: Vectors) -> TokenVectors:
+    """Unit vectors as int8, each row scaled so its largest component is ±127."""
+    if not len(vectors):
+        return np.zeros(vectors.shape, np.int8)
+    peak = np.abs(vectors).max(axis=1, keepdims=True)
+    peak[peak == 0] = 1.0
+    scaled: TokenVectors = np.round(vectors * (127.0 / peak)).astype(np.int8)
+    return scaled
+
+
+def dequantise(tokens: TokenVectors) -> Vectors:
+    return normalise_rows(tokens.astype(np.float32))
+
+
+def is_content_token(piece: str) -> bool:
+    """Whether a word piece carries meaning: not punctuation, not a stopword."""
+    if piece.startswith("##"):
+        return True
+    return piece.isalnum() and piece not in STOPWORDS and piece not in _SPECIAL_TOKENS
+
+
+_SPECIAL_TOKENS = frozenset({"[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]"})
+
+
+@dataclass(frozen=True, slots=True)
+class QueryEncoding:
+    """A question's vector and, when the embedder gives them, its content-token vectors."""
+
+    vector: npt.NDArray[np.float32]
+    tokens: Vectors | None = None
+    """Normalised vectors of the question's content tokens, shape (m, dimension)."""
 
 
 class Embedder(Protocol):
@@ -55,6 +101,20 @@ class Embedder(Protocol):
     def encode_passages(
         self, texts: Sequence[str], segments: Sequence[Segments]
     ) -> PassageEmbeddings: ...
+
+
+@runtime_checkable
+class TokenEmbedder(Protocol):
+    """An embedder that also gives a question's content-token vectors."""
+
+    def encode_query_tokens(self, texts: Sequence[str]) -> list[QueryEncoding]: ...
+
+
+def encode_with_tokens(embedder: Embedder, texts: Sequence[str]) -> list[QueryEncoding]:
+    """Each text's vector, with its token vectors when the embedder gives them."""
+    if isinstance(embedder, TokenEmbedder):
+        return embedder.encode_query_tokens(texts)
+    return [QueryEncoding(vector) for vector in embedder.encode_queries(texts)]
 
 
 def normalise_rows(matrix: npt.NDArray[Any]) -> Vectors:
@@ -120,13 +180,28 @@ class SentenceTransformerEmbedder:
             )
         return normalise_rows(vectors)
 
-    def encode_passages(
-        self, texts: Sequence[str], segments: Sequence[Segments]
-    ) -> PassageEmbeddings:
+    def encode_query_tokens(self, texts: Sequence[str]) -> list[QueryEncoding]:
+        """Each text's vector and content-token vectors, from one pass of the model."""
         if not texts:
-            return PassageEmbeddings(np.zeros((0, self._dimension), np.float32), ())
+            return []
+        outputs = self._all_outputs(texts)
+        encoded = self._model.tokenizer(
+            list(texts), truncation=True, max_length=self._model.max_seq_length
+        )
+        vectors = normalise_rows(
+            np.stack([output["sentence_embedding"].float().numpy() for output in outputs])
+        )
+        results = []
+        for i, output in enumerate(outputs):
+            tokens = output["token_embeddings"].float().numpy()
+            mask = self._content_mask(encoded["input_ids"][i], len(tokens))
+            results.append(QueryEncoding(vectors[i], normalise_rows(tokens[mask])))
+        return results
+
+    def _all_outputs(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        """The model's outputs for each text: its pooled vector and its token vectors."""
         with self._lock:
-            outputs = cast(
+            return cast(
                 list[dict[str, Any]],
                 self._model.encode(
                     list(texts),
@@ -135,6 +210,20 @@ class SentenceTransformerEmbedder:
                     show_progress_bar=False,
                 ),
             )
+
+    def _content_mask(self, ids: Sequence[int], length: int) -> npt.NDArray[np.bool_]:
+        """Which of ``length`` token rows are content tokens (rows past ``ids`` are padding)."""
+        pieces = self._model.tokenizer.convert_ids_to_tokens(list(ids)[:length])
+        mask = np.zeros(length, dtype=bool)
+        mask[: len(pieces)] = [is_content_token(p) for p in pieces]
+        return mask
+
+    def encode_passages(
+        self, texts: Sequence[str], segments: Sequence[Segments]
+    ) -> PassageEmbeddings:
+        if not texts:
+            return PassageEmbeddings(np.zeros((0, self._dimension), np.float32), (), ())
+        outputs = self._all_outputs(texts)
         tokenizer = self._model.tokenizer
         encoded = tokenizer(
             list(texts),
@@ -145,16 +234,21 @@ class SentenceTransformerEmbedder:
         passage_vectors = np.stack(
             [output["sentence_embedding"].float().numpy() for output in outputs]
         )
+        token_arrays = [output["token_embeddings"].float().numpy() for output in outputs]
         segment_vectors = tuple(
-            _pool_segments(
-                output["token_embeddings"].float().numpy(),
-                encoded["offset_mapping"][i],
-                segments[i],
-                passage_vectors[i],
-            )
-            for i, output in enumerate(outputs)
+            _pool_segments(tokens, encoded["offset_mapping"][i], segments[i], passage_vectors[i])
+            for i, tokens in enumerate(token_arrays)
         )
-        return PassageEmbeddings(normalise_rows(passage_vectors), segment_vectors)
+        segment_tokens = tuple(
+            _segment_tokens(
+                tokens,
+                encoded["offset_mapping"][i],
+                self._content_mask(encoded["input_ids"][i], len(tokens)),
+                segments[i],
+            )
+            for i, tokens in enumerate(token_arrays)
+        )
+        return PassageEmbeddings(normalise_rows(passage_vectors), segment_vectors, segment_tokens)
 
 
 def _pool_segments(
@@ -175,6 +269,24 @@ def _pool_segments(
     if not pooled:
         return np.zeros((0, tokens.shape[1]), np.float32)
     return normalise_rows(np.stack(pooled))
+
+
+def _segment_tokens(
+    tokens: npt.NDArray[np.float32],
+    offsets: Sequence[tuple[int, int]],
+    content: npt.NDArray[np.bool_],
+    segments: Segments,
+) -> tuple[TokenVectors, ...]:
+    """Each segment's content tokens (a token belongs to the segment it starts in)."""
+    n = min(len(tokens), len(offsets), len(content))
+    starts = np.array([start for start, _ in offsets[:n]], dtype=np.int64)
+    ends = np.array([end for _, end in offsets[:n]], dtype=np.int64)
+    keep = content[:n] & (ends > starts)
+    unit = normalise_rows(tokens[:n])
+    return tuple(
+        quantise(unit[keep & (starts >= seg_start) & (starts < seg_end)])
+        for seg_start, seg_end in segments
+    )
 
 
 class HashingEmbedder:
@@ -209,6 +321,19 @@ class HashingEmbedder:
             return np.zeros((0, self._dimension), np.float32)
         return normalise_rows(np.stack([self._vector(text) for text in texts]))
 
+    def _word_vectors(self, text: str) -> Vectors:
+        words = [w for w in re.findall(r"\w+", text.casefold()) if w not in STOPWORDS]
+        if not words:
+            return np.zeros((0, self._dimension), np.float32)
+        return normalise_rows(np.stack([self._vector(word) for word in words]))
+
+    def encode_query_tokens(self, texts: Sequence[str]) -> list[QueryEncoding]:
+        vectors = self.encode_queries(texts)
+        return [
+            QueryEncoding(vector, self._word_vectors(text))
+            for vector, text in zip(vectors, texts, strict=True)
+        ]
+
     def encode_passages(
         self, texts: Sequence[str], segments: Sequence[Segments]
     ) -> PassageEmbeddings:
@@ -219,7 +344,11 @@ class HashingEmbedder:
             else np.zeros((0, self._dimension), np.float32)
             for text, spans in zip(texts, segments, strict=True)
         )
-        return PassageEmbeddings(passages, pooled)
+        tokens = tuple(
+            tuple(quantise(self._word_vectors(text[start:end])) for start, end in spans)
+            for text, spans in zip(texts, segments, strict=True)
+        )
+        return PassageEmbeddings(passages, pooled, tokens)
 
 
 def load_embedder(model: str) -> Embedder:

@@ -157,28 +157,51 @@ class PassageHit:
 
 
 @dataclass(frozen=True, slots=True)
-class ConflictClaim:
-    """One side of a disagreement: what one source says."""
+class ConflictingClaim:
+    """One side of a conflict: the value one source gives, in its own sentence."""
 
+    value: str
+    """The differing value as the sentence writes it ("July 15")."""
     highlight: str
-    source: SourceRef
+    """The sentence that gives it."""
+    sources: tuple[SourceRef, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """Sources giving different values for the same fact, each claim with its source."""
+    """Sources that disagree on one fact the question asks about.
 
-    claims: tuple[ConflictClaim, ...]
+    ``kind`` is the kind of answer they disagree on ("date", "number", "age",
+    "sum of money"...); ``claims`` holds two or more differing values, best
+    ranked first, each with the sentence that gives it and its sources. For the
+    seeds, "When does Dead Reckoning open?" gives ``kind="date"`` and the claims
+    "July 15" (one article) and "July 10" (another).
+    """
+
+    kind: str
+    claims: tuple[ConflictingClaim, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """The outcome of a question: ``answered`` is false when nothing is relevant."""
+    """The outcome of a question: ``answered`` is false when nothing is relevant.
+
+    ``conflicts``: facts on which the best passages disagree (see ``Conflict``);
+    every passage involved stays in ``passages``. Empty when the sources agree.
+
+    ``asked_for`` and ``covers`` explain a refusal on topic: ``asked_for`` is the
+    kind of answer the question wanted that no candidate sentence offers ("height",
+    "sum of money"...), and ``covers`` the titles of the articles nearest to the
+    question, so a reply can say what the articles do talk about. Both are empty
+    for an answered or an off-topic question.
+    """
 
     question: str
     answered: bool
     passages: tuple[PassageHit, ...]
     conflicts: tuple[Conflict, ...] = ()
+    asked_for: str | None = None
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,9 +156,11 @@ class CorpusService:
     def ask(self, question: str, k: int = 3) -> SearchResult:
         text = clean_question(question, self.settings.max_question_chars)
         live = self._require()
-        vector = self.batcher.encode(text)
+        encoding = self.batcher.encode_with_tokens(text)
         with self._search_slots:
-            return live.searcher.search_vector(text, vector, max(1, min(k, 10)))
+            return live.searcher.search_vector(
+                text, encoding.vector, max(1, min(k, 10)), tokens=encoding.tokens
+            )
 
     def who_said(self, quote: str, k: int = 3) -> WhoSaidResult:
         text = normalise_query(quote, self.settings.max_question_chars, what="quote")

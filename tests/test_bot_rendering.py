@@ -41,7 +41,7 @@ from index.models import (
     ArticleInfo,
     BuildReport,
     Conflict,
-    ConflictClaim,
+    ConflictingClaim,
     CorpusInfo,
     PassageHit,
     QuoteMatch,
@@ -115,8 +115,15 @@ search_results = st.builds(
     conflicts=st.lists(
         st.builds(
             Conflict,
+            kind=long_texts,
             claims=st.lists(
-                st.builds(ConflictClaim, highlight=long_texts, source=sources), max_size=4
+                st.builds(
+                    ConflictingClaim,
+                    value=long_texts,
+                    highlight=long_texts,
+                    sources=st.lists(sources, min_size=1, max_size=3).map(tuple),
+                ),
+                max_size=4,
             ).map(tuple),
         ),
         max_size=3,
@@ -387,23 +394,31 @@ def test_a_source_without_title_is_shown_by_its_file_id() -> None:
 
 
 def test_conflicting_sources_are_shown_side_by_side() -> None:
-    opens_15 = ConflictClaim("The film opens on July 15.", _source(1, outlet="Daily A"))
-    opens_10 = ConflictClaim("It reaches cinemas on July 10.", _source(2, outlet="Daily B"))
-    hit = PassageHit(opens_15.highlight, opens_15.highlight, 0.9, (opens_15.source,))
+    opens_15 = ConflictingClaim(
+        "July 15", "The film opens on July 15.", (_source(1, outlet="Daily A"),)
+    )
+    opens_10 = ConflictingClaim(
+        "July 10", "It reaches cinemas on July 10.", (_source(2, outlet="Daily B"),)
+    )
+    hit = PassageHit(opens_15.highlight, opens_15.highlight, 0.9, opens_15.sources)
     result = SearchResult(
-        "when does the film open?", True, (hit,), conflicts=(Conflict((opens_15, opens_10)),)
+        "when does the film open?",
+        True,
+        (hit,),
+        conflicts=(Conflict("date", (opens_15, opens_10)),),
     )
     card = render_answer(result)
     header, *claims = card.fields
     assert header.name == "Sources disagree" and not header.inline
+    assert "(date)" in header.value
     assert [(c.name, c.value, c.inline) for c in claims] == [
         (
-            "Headline number 1",
+            "July 15",
             "**The film opens on July 15.**\n— Headline number 1 · *Daily A*",
             True,
         ),
         (
-            "Headline number 2",
+            "July 10",
             "**It reaches cinemas on July 10.**\n— Headline number 2 · *Daily B*",
             True,
         ),
@@ -498,3 +513,24 @@ def test_console_text_uses_the_same_builders_without_discord_markup() -> None:
     assert "who refused to kick whom?" in text.splitlines()[0]
     assert "<https://example.com/news/cruise-kick>" in text
     assert "`" not in text
+
+
+def test_an_on_topic_refusal_says_what_is_missing_and_what_the_articles_cover() -> None:
+    result = SearchResult(
+        "How tall is Tom Cruise?",
+        False,
+        (),
+        asked_for="height",
+        covers=("Tom Cruise refused to kick Pom Klementieff", "Pom Klementieff Says Tom Cruise"),
+    )
+    card = render_answer(result)
+    assert card.description.startswith("The articles don't give the height you asked for.")
+    assert "• Tom Cruise refused to kick Pom Klementieff" in card.description
+    assert "• Pom Klementieff Says Tom Cruise" in card.description
+    assert_within_limits(card)
+
+
+def test_an_off_topic_refusal_points_to_sources() -> None:
+    card = render_answer(SearchResult("What is the capital of Australia?", False, ()))
+    assert card.description.startswith("I couldn't find that in the articles.")
+    assert "/sources" in card.description

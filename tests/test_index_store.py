@@ -88,6 +88,8 @@ def test_round_trip_gives_back_the_same_index(snapshot: IndexSnapshot, saved: Pa
     assert np.allclose(loaded.sentence_vectors, snapshot.sentence_vectors)
     assert np.array_equal(loaded.sentence_offsets, snapshot.sentence_offsets)
     assert np.allclose(loaded.quote_vectors, snapshot.quote_vectors)
+    assert np.array_equal(loaded.token_vectors, snapshot.token_vectors)
+    assert np.array_equal(loaded.token_offsets, snapshot.token_offsets)
     assert dataclasses.replace(loaded.manifest, files={}) == snapshot.manifest
     terms = tokenize("Tom Cruise refused to kick her in the stomach")
     assert np.allclose(loaded.bm25.scores(terms), snapshot.bm25.scores(terms))
