@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from index.embedding import load_embedder
 from index.models import Article, Span
 from index.polnear import load_split, trim_marks, who_said_cases
 from index.quote_benchmark import (
+    MATCHING,
     PROJECT,
     QuoteSystem,
     format_errors,
@@ -88,10 +89,22 @@ def _quotes(text: str, triples: Iterable[Any], offset: int) -> list[Quote]:
                 text=text[inner.start : inner.end],
                 span=whole,
                 parts=(inner,),
-                speaker=" ".join(token.text for token in triple.speaker) or None,
+                speaker=_speaker(text, triple.speaker, offset),
             )
         )
     return sorted(quotes, key=lambda q: q.span.start)
+
+
+def _speaker(text: str, tokens: Sequence[Any], offset: int) -> str | None:
+    """The speaker as the text writes it, from its first token to its last
+    (``Holtz-Eakin``, not the tokens ``Holtz - Eakin``), unless other words lie between."""
+    if not tokens:
+        return None
+    covered = {offset + t.idx + i for t in tokens for i in range(len(t.text))}
+    start, end = min(covered), max(covered) + 1
+    if any(text[i].isalnum() for i in range(start, end) if i not in covered):
+        return " ".join(t.text for t in sorted(tokens, key=lambda t: t.idx))
+    return " ".join(text[start:end].split())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         report: dict[str, Any] = {
             "split": str(args.polnear),
+            "seed": args.seed,
+            "matching": MATCHING,
             "spacy_model_load_seconds": round(spacy_load, 3),
             "systems": [run_json(run, errors=args.errors) for run in runs],
         }

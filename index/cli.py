@@ -351,6 +351,7 @@ def _cmd_eval_quotes(args: argparse.Namespace, settings: IndexSettings) -> int:
 def _polnear_report(args: argparse.Namespace, settings: IndexSettings) -> str:
     from index.polnear import load_split, who_said_cases
     from index.quote_benchmark import (
+        MATCHING,
         PROJECT,
         format_errors,
         format_runs,
@@ -370,7 +371,12 @@ def _polnear_report(args: argparse.Namespace, settings: IndexSettings) -> str:
     cases = who_said_cases(split.quotes, args.queries, args.seed)
     run = run_system(PROJECT, split, corpus, embedder, cases)
     if args.json:
-        row = {"split": str(args.polnear), **run_json(run, errors=args.errors)}
+        row = {
+            "split": str(args.polnear),
+            "seed": args.seed,
+            "matching": MATCHING,
+            **run_json(run, errors=args.errors),
+        }
         return json.dumps(row, indent=2, ensure_ascii=False)
     text = format_runs([run], str(args.polnear))
     return text + ("\n\n" + format_errors(run) if args.errors else "")

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from index.models import Span
+from index.speakers import SpeakerDirectory
 
 GOLD_FILE: Final = "quotes_gold.json"
 ARTICLES_DIR: Final = "articles"
@@ -440,27 +441,40 @@ class SpeakerErrors:
 def errors_by_speaker(
     scores: QuoteScores, who_said: WhoSaidScores | None = None
 ) -> list[SpeakerErrors]:
-    """The errors grouped by gold speaker, most errors first."""
+    """The errors grouped by gold speaker, most errors first.
+
+    The gold names one person in several ways (``Obama``, ``Mr. Obama``, ``President
+    Obama``): they are grouped under one name as the index groups speakers.
+    """
     unknown = "(unresolved speaker)"
-    names: set[str] = set()
+    misses = who_said.misses if who_said else ()
+    golds = [
+        *(e.gold for e in scores.wrong_speakers),
+        *scores.missed,
+        *(m.case.gold for m in misses),
+    ]
+    directory = SpeakerDirectory((g.article_id, g.speaker) for g in golds if g.speaker)
+
+    def name(gold: GoldQuote) -> str:
+        return directory.canonical(gold.article_id, gold.speaker) or unknown
+
     wrong: dict[str, list[SpeakerError]] = {}
     missed: dict[str, list[GoldQuote]] = {}
     asked: dict[str, list[WhoSaidMiss]] = {}
     for error in scores.wrong_speakers:
-        wrong.setdefault(error.gold.speaker or unknown, []).append(error)
+        wrong.setdefault(name(error.gold), []).append(error)
     for item in scores.missed:
-        missed.setdefault(item.speaker or unknown, []).append(item)
-    for miss in who_said.misses if who_said else ():
-        asked.setdefault(miss.case.gold.speaker or unknown, []).append(miss)
-    names = set(wrong) | set(missed) | set(asked)
+        missed.setdefault(name(item), []).append(item)
+    for miss in misses:
+        asked.setdefault(name(miss.case.gold), []).append(miss)
     groups = [
         SpeakerErrors(
-            name,
-            tuple(wrong.get(name, ())),
-            tuple(missed.get(name, ())),
-            tuple(asked.get(name, ())),
+            speaker,
+            tuple(wrong.get(speaker, ())),
+            tuple(missed.get(speaker, ())),
+            tuple(asked.get(speaker, ())),
         )
-        for name in names
+        for speaker in set(wrong) | set(missed) | set(asked)
     ]
     groups.sort(key=lambda g: (-g.total, g.speaker))
     return groups
