@@ -46,7 +46,13 @@ from index.quotes.lexicon import (
 from index.quotes.models import Quote
 from index.quotes.parsing import EMPTY, ParsedArticle, Parser, default_parser, parse_paragraphs
 from index.quotes.people import ROLE_PREFIX_WORDS, build_registry
-from index.quotes.syntax import SyntacticCue, introducing_subject, syntactic_cue
+from index.quotes.syntax import (
+    SyntacticCue,
+    introducing_subject,
+    people_before,
+    syntactic_cue,
+)
+from index.quotes.text import MASK_CHAR
 from index.quotes.venues import explicit_venue, mentions_other_interview
 
 _THIRD_PERSON: Final = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
@@ -194,15 +200,24 @@ class _Attributor:
         introduced = self._introduced(quote)
         if introduced is not None:
             return introduced
-        return self._continuation(quote, previous)
+        continued = self._continuation(quote, previous)
+        if continued.speaker is not None:
+            return continued
+        return self._introduced(quote, colon=False) or continued
 
-    def _introduced(self, quote: Quote) -> _Attribution | None:
-        """A quote opening the paragraph after one ending ``X continued:``."""
+    def _introduced(self, quote: Quote, *, colon: bool = True) -> _Attribution | None:
+        """A quote opening the paragraph after one ending ``X continued:`` (or, with
+        ``colon=False``, a paragraph that is nothing but the quote, after one whose last
+        sentence has a person as its subject)."""
         layout = self.layout
         here = layout.paragraph_of(quote.span.start)
         if here == 0 or layout.paragraphs[here].start != quote.span.start:
             return None
-        reference = introducing_subject(self.parsed, layout.paragraphs[here - 1])
+        if not colon and layout.masked[quote.span.end : layout.paragraphs[here].end].strip(
+            " .,\"”’'"
+        ):
+            return None
+        reference = introducing_subject(self.parsed, layout.paragraphs[here - 1], colon=colon)
         speaker = self._resolve(reference) if reference is not None else None
         return _Attribution(speaker, "(introduced by the previous paragraph)") if speaker else None
 
@@ -319,7 +334,30 @@ class _Attributor:
         recent = self._recent_speaker(position, gender)
         if recent is not None:
             return recent
-        return self._antecedent_name(position, gender, frozenset())
+        return self._antecedent_name(position, gender, frozenset()) or self._only_person_before(
+            position, gender
+        )
+
+    def _only_person_before(self, position: int, gender: Gender | None) -> str | None:
+        """The one person the parser recognises in the nearest sentence before a pronoun
+        that names anybody (outside quotes), when its gender does not contradict; None when
+        that sentence names two people (``X spoke to Y. "…," she said.``)."""
+        layout = self.layout
+        for sentence in people_before(self.parsed, position, layout.paragraphs):
+            names = {
+                self._name(r.text, r.start) for r in sentence if layout.masked[r.start] != MASK_CHAR
+            }
+            names.discard(None)
+            if not names:
+                continue
+            if len(names) > 1:
+                return None
+            name = names.pop()
+            person = self.registry.lookup(name) if name else None
+            if person is not None and self.registry.people[person].gender not in (gender, None):
+                return None
+            return name
+        return None
 
     def _recent_speaker(self, position: int, gender: Gender) -> str | None:
         """``"…," Miller said. ⏎ "…," he added.``: the speaker just quoted, when no other

@@ -201,6 +201,8 @@ def _reference(paragraph: ParsedParagraph, token: Token) -> Reference | None:
         return Reference(RefKind.PRONOUN, token.text, start + token.idx, start + _end(token))
     entity = _entity_of(token)
     if entity is not None:
+        if entity[0].lower_ == "the" and len(entity) > 1:
+            entity = entity[1:]  # "The New York Times"
         return Reference(
             RefKind.NAME, entity.text, start + entity.start_char, start + entity.end_char
         )
@@ -297,20 +299,59 @@ def _distance(verb: Token, inside: Sequence[tuple[int, int]]) -> int:
     )
 
 
-def introducing_subject(parsed: ParsedArticle, paragraph: Span) -> Reference | None:
+def introducing_subject(
+    parsed: ParsedArticle, paragraph: Span, *, colon: bool = True
+) -> Reference | None:
     """``Cruz continued:`` / ``the council said in a statement:`` closing the paragraph
-    before a quote: the subject of the last sentence's main verb (any verb)."""
+    before a quote: the subject of the last sentence's speech verb nearest its end, else
+    of its main verb. With ``colon=False`` the sentence need not end with a colon
+    (``Valastro praised Christie's leadership.`` then a quote paragraph of its own)."""
     parsed_paragraph = parsed.paragraph_at(paragraph.start)
     if parsed_paragraph is None:
         return None
     sentences = list(parsed_paragraph.doc.sents)
-    if not sentences or not sentences[-1].text.rstrip().endswith(":"):
+    if not sentences or (colon and not sentences[-1].text.rstrip().endswith(":")):
         return None
-    root = sentences[-1].root
-    verbs = [root] if root.pos_ in {"VERB", "AUX"} else []
-    verbs += [t for t in sentences[-1] if _is_speech_verb(t) and t is not root]
+    last = sentences[-1]
+    root = last.root
+    verbs = [t for t in reversed(last) if _is_speech_verb(t) and t is not root]
+    verbs += [root] if root.pos_ in {"VERB", "AUX"} else []
     for verb in verbs:
         subject = _subject(verb, ())
         if subject is not None:
             return _reference(parsed_paragraph, subject)
     return None
+
+
+def people_before(
+    parsed: ParsedArticle, position: int, paragraphs: Sequence[Span], sentences: int = 3
+) -> list[list[Reference]]:
+    """The PERSON entities of the sentences before ``position`` (that sentence first, up to
+    ``sentences`` back, the previous paragraph included), one list per sentence."""
+    found: list[list[Reference]] = []
+    here = next((i for i, p in enumerate(paragraphs) if p.start <= position < p.end), None)
+    if here is None:
+        return found
+    for index in (here, here - 1):
+        if index < 0 or len(found) >= sentences:
+            break
+        paragraph = parsed.paragraph_at(paragraphs[index].start)
+        if paragraph is None:
+            break
+        local = position - paragraph.start
+        for sentence in reversed(list(paragraph.doc.sents)):
+            if sentence.start_char >= local or len(found) >= sentences:
+                continue
+            found.append(
+                [
+                    Reference(
+                        RefKind.NAME,
+                        entity.text,
+                        paragraph.start + entity.start_char,
+                        paragraph.start + entity.end_char,
+                    )
+                    for entity in sentence.ents
+                    if entity.label_ == "PERSON" and entity.start_char < local
+                ]
+            )
+    return found
