@@ -111,3 +111,27 @@ def test_the_speaker_is_a_recognised_name_not_the_capitalised_words_before_the_q
         'said the storm response had been "faster than anything this state has seen."'
     )
     assert top_level(text) == [("faster than anything this state has seen.", "Rick Salas")]
+
+
+def test_a_quote_paragraph_of_its_own_takes_the_subject_of_the_paragraph_before() -> None:
+    text = (
+        "Local baker Luca Moretti praised the governor's handling of the floods.\n\n"
+        '"We need someone who is going to cut through the noise and get things done."'
+    )
+    assert top_level(text)[-1][1] == "Luca Moretti"
+
+
+def test_an_organisation_introducing_a_quote_is_named_without_its_article() -> None:
+    text = (
+        "The Daily Ledger ran the story on Monday, and the Harbour Trust responded:\n\n"
+        '"The figures in that report are out of date and the harbour is safe."'
+    )
+    assert top_level(text)[-1][1] == "Harbour Trust"
+
+
+def test_a_pronoun_after_the_only_person_named_in_the_sentence_before() -> None:
+    text = (
+        "Shop owner Linda Harris has run the corner store for twenty years. "
+        '"Nobody from the council ever came to ask us," she said.'
+    )
+    assert top_level(text) == [("Nobody from the council ever came to ask us,", "Linda Harris")]

@@ -49,6 +49,7 @@ from index.quotes.people import ROLE_PREFIX_WORDS, build_registry
 from index.quotes.syntax import (
     SyntacticCue,
     introducing_subject,
+    is_recognised_name,
     people_before,
     syntactic_cue,
 )
@@ -307,6 +308,10 @@ class _Attributor:
 
     def _resolve(self, reference: Reference) -> str | None:
         if reference.kind is RefKind.NAME:
+            known = self.registry.lookup(reference.text, reference.start) is not None
+            recognised = is_recognised_name(self.parsed, reference.start, reference.end)
+            if not known and recognised is False:
+                return None  # capitalised words, not a person or organisation ("Hillsborough Bay")
             return self._name(reference.text, reference.start)
         if reference.kind is RefKind.PRONOUN:
             return self._pronoun(reference.text, reference.start)

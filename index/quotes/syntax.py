@@ -175,16 +175,14 @@ def _subject(verb: Token, inside: Sequence[tuple[int, int]]) -> Token | None:
     current = verb
     for _ in range(_MAX_CLIMB):
         subjects = [c for c in current.children if c.dep_ in _SUBJECTS and not _inside(c, inside)]
+        agent = _agent(current)
+        if agent is not None and (not subjects or subjects[0].dep_ == "nsubjpass"):
+            return agent  # "Sanders was asked by host Bill Maher, "…""
         if subjects:
             subject = subjects[0]
             if subject.lower_ in _RELATIVE and current.dep_ == "relcl":
                 return current.head
             return subject
-        for child in current.children:
-            if child.dep_ == "agent":
-                objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects:
-                    return objects[0]
         if current.dep_ == "relcl":
             return current.head
         if current.dep_ not in _CLIMB or current.head is current:
@@ -193,6 +191,28 @@ def _subject(verb: Token, inside: Sequence[tuple[int, int]]) -> Token | None:
         if _inside(current, inside):
             return None
     return None
+
+
+def _agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+    return None
+
+
+def is_recognised_name(parsed: ParsedArticle, start: int, end: int) -> bool | None:
+    """Whether the parser recognises a person or organisation between two article offsets
+    (None: that paragraph was not parsed)."""
+    paragraph = parsed.paragraph_at(start)
+    if paragraph is None:
+        return None
+    local_start, local_end = start - paragraph.start, end - paragraph.start
+    return any(
+        e.label_ in _NAME_ENTITIES and e.start_char < local_end and local_start < e.end_char
+        for e in paragraph.doc.ents
+    )
 
 
 def _reference(paragraph: ParsedParagraph, token: Token) -> Reference | None:
