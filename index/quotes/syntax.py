@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Final
 
 from index.models import Span
 from index.quotes.cues import Reference, RefKind
-from index.quotes.lexicon import SPEECH_LEMMAS
+from index.quotes.lexicon import HONORIFIC_GENDER, SPEECH_LEMMAS
 from index.quotes.parsing import ParsedArticle, ParsedParagraph
 
 if TYPE_CHECKING:
@@ -193,6 +193,10 @@ def _subject(verb: Token, inside: Sequence[tuple[int, int]]) -> Token | None:
     return None
 
 
+def _is_honorific(token: Token) -> bool:
+    return token.lower_.rstrip(".") in HONORIFIC_GENDER
+
+
 def _agent(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
@@ -223,6 +227,8 @@ def _reference(paragraph: ParsedParagraph, token: Token) -> Reference | None:
     if entity is not None:
         if entity[0].lower_ == "the" and len(entity) > 1:
             entity = entity[1:]  # "The New York Times"
+        if entity.start > 0 and _is_honorific(token.doc[entity.start - 1]):
+            entity = token.doc[entity.start - 1 : entity.end]  # "Mr. Cruise", as written
         return Reference(
             RefKind.NAME, entity.text, start + entity.start_char, start + entity.end_char
         )
