@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from index.models import Span
-from index.quotes.coreference import Timeline, build_timeline, role_of
+from index.quotes.coreference import MentionKind, Timeline, build_timeline, role_of
 from index.quotes.cues import (
     NAME,
     Cue,
@@ -44,7 +44,16 @@ from index.quotes.lexicon import (
     Gender,
 )
 from index.quotes.models import Quote
+from index.quotes.parsing import EMPTY, ParsedArticle, Parser, default_parser, parse_paragraphs
 from index.quotes.people import ROLE_PREFIX_WORDS, build_registry
+from index.quotes.syntax import (
+    SyntacticCue,
+    introducing_subject,
+    is_recognised_name,
+    people_before,
+    syntactic_cue,
+)
+from index.quotes.text import MASK_CHAR
 from index.quotes.venues import explicit_venue, mentions_other_interview
 
 _THIRD_PERSON: Final = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
@@ -63,26 +72,42 @@ _NOBODY: Final = _Attribution(None, None)
 
 
 def attribute_quotes(
-    text: str, quotes: Sequence[Quote], paragraphs: Sequence[Span] | None = None
+    text: str,
+    quotes: Sequence[Quote],
+    paragraphs: Sequence[Span] | None = None,
+    parser: Parser | None = None,
 ) -> list[Quote]:
     """``quotes`` (as located in ``text``) with speaker, said_to, reported_by and cue set."""
-    return attribute_in_layout(build_layout(text, paragraphs), quotes)
+    layout = build_layout(text, paragraphs)
+    return attribute_in_layout(layout, quotes, parse_layout(layout, parser or default_parser()))
 
 
-def attribute_in_layout(layout: Layout, quotes: Sequence[Quote]) -> list[Quote]:
-    """Same as :func:`attribute_quotes` for an article already laid out."""
+def attribute_in_layout(
+    layout: Layout, quotes: Sequence[Quote], parsed: ParsedArticle = EMPTY
+) -> list[Quote]:
+    """Same as :func:`attribute_quotes` for an article already laid out (and parsed)."""
     registry = build_registry(layout.masked, layout.paragraphs, layout.title_case)
     timeline = build_timeline(layout.masked, layout.paragraphs, registry)
-    return _Attributor(layout, timeline).run(quotes)
+    return _Attributor(layout, timeline, parsed).run(quotes)
+
+
+def parse_layout(layout: Layout, parser: Parser) -> ParsedArticle:
+    """Parse the paragraphs with a quote mark and the paragraph before each of them."""
+    with_quotes = {segment.paragraph for segment in layout.segments}
+    wanted = with_quotes | {i - 1 for i in with_quotes if i > 0}
+    return parse_paragraphs(layout.text, layout.paragraphs, sorted(wanted), parser)
 
 
 class _Attributor:
-    def __init__(self, layout: Layout, timeline: Timeline) -> None:
+    def __init__(self, layout: Layout, timeline: Timeline, parsed: ParsedArticle) -> None:
         self.layout = layout
+        self.parsed = parsed
         self.timeline = timeline
         self.registry = timeline.registry
         self.venues: dict[str, str | None] = {}
         self.next_sentence = 0
+        self.last_speaker: tuple[str, int] | None = None
+        """The latest top-level quote's speaker and its paragraph (a pronoun's first guess)."""
 
     def run(self, quotes: Sequence[Quote]) -> list[Quote]:
         if not self.layout.paragraphs:
@@ -108,6 +133,9 @@ class _Attributor:
                     parent=None,
                 )
                 previous_top = result
+                if found.speaker is not None:
+                    paragraph = self.layout.paragraph_of(quote.span.end)
+                    self.last_speaker = (found.speaker, paragraph)
             else:
                 found = self._inner(quote, parent)
                 result = replace(
@@ -146,10 +174,20 @@ class _Attributor:
         first = quote.parts[0]
         pre, offset = self.layout.clause_before(first.start)
         before = cue_before(pre, offset)
+        syntactic = syntactic_cue(self.parsed, quote.parts, self._other_quotes(quote))
+        named = syntactic is not None and _is_name(syntactic.reference)
+        if syntactic is not None and named:
+            found = self._from_syntax(syntactic)
+            if found is not None:
+                return found
         cues = [c for c in (before, *self._between_cues(quote), self._after_cue(quote)) if c]
         for cue in cues:
             if cue.reference is not None:
                 return self._from_cue(cue, cue.reference)
+        if syntactic is not None and not named:
+            found = self._from_syntax(syntactic)
+            if found is not None:
+                return found
         if before is not None:
             person = self.timeline.first_person_in(before.start, first.start)
             if person is not None:
@@ -160,7 +198,48 @@ class _Attributor:
                 return _Attribution(previous.speaker, before.clause)
         if cues:
             return _Attribution(None, cues[0].clause)
-        return self._continuation(quote, previous)
+        introduced = self._introduced(quote)
+        if introduced is not None:
+            return introduced
+        continued = self._continuation(quote, previous)
+        if continued.speaker is not None:
+            return continued
+        return self._introduced(quote, colon=False) or continued
+
+    def _introduced(self, quote: Quote, *, colon: bool = True) -> _Attribution | None:
+        """A quote opening the paragraph after one ending ``X continued:`` (or, with
+        ``colon=False``, a paragraph that is nothing but the quote, after one whose last
+        sentence has a person as its subject)."""
+        layout = self.layout
+        here = layout.paragraph_of(quote.span.start)
+        if here == 0 or layout.paragraphs[here].start != quote.span.start:
+            return None
+        if not colon and layout.masked[quote.span.end : layout.paragraphs[here].end].strip(
+            " .,\"”’'"
+        ):
+            return None
+        reference = introducing_subject(self.parsed, layout.paragraphs[here - 1], colon=colon)
+        speaker = self._resolve(reference) if reference is not None else None
+        return _Attribution(speaker, "(introduced by the previous paragraph)") if speaker else None
+
+    def _other_quotes(self, quote: Quote) -> list[Span]:
+        """The other quoted sentences (``"So do I,"``, not a quoted phrase) of the quote's
+        paragraph."""
+        layout = self.layout
+        paragraph = layout.paragraph_of(quote.span.start)
+        return [
+            s.span
+            for s in layout.segments_in(paragraph)
+            if s.depth == 0
+            and not quote.span.start <= s.start < quote.span.end
+            and _is_quoted_sentence(layout.text[s.inner.start : s.inner.end])
+        ]
+
+    def _from_syntax(self, cue: SyntacticCue) -> _Attribution | None:
+        speaker = self._resolve(cue.reference) if cue.reference is not None else None
+        if speaker is None:
+            return None
+        return _Attribution(speaker, cue.clause, explicit_venue(cue.clause))
 
     def _between_cues(self, quote: Quote) -> list[Cue]:
         cues: list[Cue] = []
@@ -194,6 +273,8 @@ class _Attributor:
         )
         if opens_paragraph and here == there + 1 and ends_paragraph:
             return _Attribution(previous.speaker, CONTINUATION_CUE)
+        if here == there and not layout.clause_before(quote.span.start)[0].strip():
+            return _Attribution(previous.speaker, CONTINUATION_CUE)  # '"A," X said. "B."'
         return _NOBODY
 
     def _headline(self, quote: Quote) -> _Attribution:
@@ -227,6 +308,10 @@ class _Attributor:
 
     def _resolve(self, reference: Reference) -> str | None:
         if reference.kind is RefKind.NAME:
+            known = self.registry.lookup(reference.text, reference.start) is not None
+            recognised = is_recognised_name(self.parsed, reference.start, reference.end)
+            if not known and recognised is False:
+                return None  # capitalised words, not a person or organisation ("Hillsborough Bay")
             return self._name(reference.text, reference.start)
         if reference.kind is RefKind.PRONOUN:
             return self._pronoun(reference.text, reference.start)
@@ -251,7 +336,56 @@ class _Attributor:
         gender = NOMINATIVE_PRONOUNS.get(lowered) or OBJECT_PRONOUNS.get(lowered)
         if gender is None:
             return None
-        return self._antecedent_name(position, gender, frozenset())
+        recent = self._recent_speaker(position, gender)
+        if recent is not None:
+            return recent
+        return self._antecedent_name(position, gender, frozenset()) or self._only_person_before(
+            position, gender
+        )
+
+    def _only_person_before(self, position: int, gender: Gender | None) -> str | None:
+        """The one person the parser recognises in the nearest sentence before a pronoun
+        that names anybody (outside quotes), when its gender does not contradict; None when
+        that sentence names two people (``X spoke to Y. "…," she said.``)."""
+        layout = self.layout
+        for sentence in people_before(self.parsed, position, layout.paragraphs):
+            names = {
+                self._name(r.text, r.start) for r in sentence if layout.masked[r.start] != MASK_CHAR
+            }
+            names.discard(None)
+            if not names:
+                continue
+            if len(names) > 1:
+                return None
+            name = names.pop()
+            person = self.registry.lookup(name) if name else None
+            if person is not None and self.registry.people[person].gender not in (gender, None):
+                return None
+            return name
+        return None
+
+    def _recent_speaker(self, position: int, gender: Gender) -> str | None:
+        """``"…," Miller said. ⏎ "…," he added.``: the speaker just quoted, when no other
+        person of that gender was named since."""
+        if self.last_speaker is None:
+            return None
+        name, paragraph = self.last_speaker
+        if self.layout.paragraph_of(position) - paragraph > 1:
+            return None
+        person = self.registry.lookup(name)
+        if person is None or self.registry.people[person].gender not in (gender, None):
+            return None
+        start = self.layout.paragraphs[paragraph].start
+        for mention in self.timeline.mentions:
+            if start <= mention.start < position and mention.kind is not MentionKind.PRONOUN:
+                other = mention.person
+                if (
+                    other is not None
+                    and other != person
+                    and self.registry.people[other].gender in (gender, None)
+                ):
+                    return None
+        return name
 
     def _antecedent_name(
         self, position: int, gender: Gender | None, exclude: frozenset[int]
@@ -329,6 +463,15 @@ class _Attributor:
             return frozenset()
         index = self.registry.lookup(name)
         return frozenset() if index is None else frozenset({index})
+
+
+def _is_quoted_sentence(content: str) -> bool:
+    stripped = content.strip()
+    return stripped[:1].isupper() and stripped.rstrip("\"”’')]")[-1:] in {".", ",", "!", "?"}
+
+
+def _is_name(reference: Reference | None) -> bool:
+    return reference is not None and reference.kind is RefKind.NAME
 
 
 def _is_unnamed_source(phrase: str) -> bool:

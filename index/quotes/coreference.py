@@ -209,7 +209,7 @@ def antecedent(
                     and m.person is not None
                     and compatible(m.person, allow_unknown)
                 ),
-                key=lambda m: (m.kind.value, m.start),
+                key=lambda m: (m.kind is MentionKind.PRONOUN, m.start),
             )
             if not candidates:
                 continue

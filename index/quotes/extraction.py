@@ -18,15 +18,20 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from index.models import Span
-from index.quotes.attribution import attribute_in_layout
+from index.quotes.attribution import attribute_in_layout, parse_layout
 from index.quotes.cues import cue_after, cue_before, inner_cue, is_attribution_between
 from index.quotes.layout import Layout, build_layout
 from index.quotes.marks import Segment
 from index.quotes.models import Quote
+from index.quotes.parsing import EMPTY, ParsedArticle, Parser, default_parser
+from index.quotes.syntax import has_speech_verb
 from index.quotes.text import words
 
 _TERMINAL: Final = frozenset(".,!?…—–-:;")
 _TRAILING: Final = " \t\n\"”’'»›)]}*"
+PARTIAL_QUOTE_WORDS: Final = 4
+"""A quotation of this many words inside a sentence with a speech verb is a (partial) quote;
+shorter ones (``called it "a mess"``) are left out as scare quotes, as PolNeAR's definition does."""
 _FUNCTION_WORDS: Final = frozenset(
     {"a", "an", "the", "of", "and", "in", "on", "to", "for", "at", "by", "or", "with", "from"}
 )
@@ -52,23 +57,27 @@ class _Unit:
         return self.segments[-1]
 
 
-def extract_quotes(text: str, paragraphs: Sequence[Span] | None = None) -> list[Quote]:
+def extract_quotes(
+    text: str, paragraphs: Sequence[Span] | None = None, parser: Parser | None = None
+) -> list[Quote]:
     """Every direct quote of an article, attributed to its speaker where the text says.
 
     ``paragraphs`` are the article's content paragraphs (boilerplate removed);
     without them the text is split on blank lines. Quotes are ordered by
-    position; a nested quote comes after the quote it is in (``parent``).
+    position; a nested quote comes after the quote it is in (``parent``). ``parser``
+    defaults to spaCy's small English model (:func:`~index.quotes.parsing.default_parser`).
     """
     layout = build_layout(text, paragraphs)
-    return attribute_in_layout(layout, locate_quotes(layout))
+    parsed = parse_layout(layout, parser or default_parser())
+    return attribute_in_layout(layout, locate_quotes(layout, parsed), parsed)
 
 
-def locate_quotes(layout: Layout) -> list[Quote]:
-    """The quotes of an article, without speakers."""
+def locate_quotes(layout: Layout, parsed: ParsedArticle = EMPTY) -> list[Quote]:
+    """The quotes of an article, without speakers (``parsed``: see :func:`parse_layout`)."""
     units = _merge_split_quotes(layout, _chains(layout))
     located: list[tuple[Quote, int, int | None]] = []
     for unit_index, unit in enumerate(units):
-        if not _is_speech(layout, unit):
+        if not _is_speech(layout, parsed, unit):
             continue
         located.append((_quote_of(layout, unit.segments), unit_index, None))
         for inner in _inner_speech(layout, unit):
@@ -133,7 +142,7 @@ def _has_cue_after(layout: Layout, unit: _Unit) -> bool:
     return cue_after(post, offset) is not None
 
 
-def _is_speech(layout: Layout, unit: _Unit) -> bool:
+def _is_speech(layout: Layout, parsed: ParsedArticle, unit: _Unit) -> bool:
     content = " ".join(_segment_text(layout, s) for s in unit.segments)
     if not any(c.isalnum() for c in content):
         return False
@@ -144,6 +153,12 @@ def _is_speech(layout: Layout, unit: _Unit) -> bool:
     if unit.split or len(unit.segments) > 1:
         return True
     title, terminal = is_title_like(content), _ends_like_clause(content)
+    if (
+        not title
+        and len(words(content)) >= PARTIAL_QUOTE_WORDS
+        and (not pre.strip() or has_speech_verb(parsed, unit.first.span))
+    ):
+        return True
     before = cue_before(pre, pre_offset)
     if before is not None and before.verb is not None:
         return terminal or not title  # 'said "Oppenheimer" was' is a title

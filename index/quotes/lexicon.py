@@ -330,3 +330,26 @@ AUDIENCE_NOUNS: Final = frozenset(
     }
 )
 """Lower-case addressees accepted after "told" ("told reporters")."""
+
+SPEECH_LEMMAS: Final = _words(
+    """
+    say tell add detail elaborate quip insist tweet retweet write recall joke explain note admit
+    ask reply post state declare remark claim argue warn laugh reveal confirm comment stress share
+    gush exclaim acknowledge conclude respond answer announce concede agree shout yell whisper sigh
+    complain boast muse reflect predict promise vow observe suggest counter recount reminisce tease
+    continue describe call label dub brand term deem characterize characterise refer praise slam
+    blast criticize criticise attack accuse charge allege assert contend maintain emphasize
+    emphasise point mention cite quote testify report affirm reiterate repeat pledge threaten urge
+    plead demand beg implore caution lament bemoan decry denounce condemn mock ridicule scoff snap
+    retort chide scold rebuke lash hail tout laud applaud welcome thank apologize apologise concur
+    dispute deny reject dismiss question wonder think believe feel fear hope worry expect know
+    guess reckon imagine speculate estimate opine chant sing read interject interrupt chime weigh
+    offer pen blog email text message proclaim preach lecture inform advise instruct remind assure
+    reassure confess grumble mutter murmur cry scream roar bellow holler wail gasp hiss growl sneer
+    thunder rail fume rant gripe quibble summarize summarise sum recommend propose insist vow swear
+    joke jest banter spell clarify concede grant allow acknowledge dub nickname hint imply signal
+    indicate conclude decide rule order command direct instruct request invite challenge dare
+    protest object appeal petition pray caption scrawl
+    """
+)
+"""Lemmas of verbs that report speech, writing or thought (spaCy's lemmas, lower case)."""
