@@ -586,11 +586,20 @@ def render_answer(result: SearchResult, markup: Markup = DISCORD) -> Card:
     lines.append(f"— {citation(best.source, markup)}")
     description = "\n".join(lines)
     fields: list[CardField] = []
-    others = also_in(
-        [*best.sources[1:], *(s for h in more for s in h.sources)], best.source, markup, 900
+    # "Also in": other articles that say the same thing; "More in": the articles of the
+    # other passages shown under More, each listed once across both
+    same = also_in(best.sources[1:], best.source, markup, 900)
+    if same:
+        fields.append(CardField("Also in", same))
+    listed = {_article_key(source) for source in best.sources} | {_article_key(best.source)}
+    related = also_in(
+        [s for h in more for s in h.sources if _article_key(s) not in listed],
+        best.source,
+        markup,
+        600,
     )
-    if others:
-        fields.append(CardField("Also in", others))
+    if related:
+        fields.append(CardField("More in", related))
     fields += _conflict_fields(result, markup)
     count = len({s.id for h in hits for s in h.sources})
     footer = f"From {count} article{'s' if count != 1 else ''} · /sources lists every article"

@@ -162,7 +162,7 @@ async def test_ask_answers_at_once_with_highlight_and_sources(
     assert embed["url"] == "https://example.com/news/cruise-kick"
     assert embed["fields"] == [
         {
-            "name": "Also in",
+            "name": "More in",
             "value": "• 'He wouldn't do it': Pom Klementieff urged Tom Cruise to kick her in "
             "the stomach",
             "inline": False,

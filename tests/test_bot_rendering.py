@@ -340,7 +340,7 @@ def test_answer_highlights_the_answering_sentence_and_cites_the_source() -> None
     assert "*Example News*" in card.description
     assert "001_03ff597da4ffc749" not in card.description
     assert card.url == "https://example.com/news/cruise-kick"
-    assert [f.name for f in card.fields] == ["Also in"]
+    assert [f.name for f in card.fields] == ["More in"]  # the second passage's article
 
 
 def _source(n: int, **extra: str) -> SourceRef:
@@ -377,14 +377,12 @@ def test_also_in_lists_each_other_article_once_and_no_file_ids() -> None:
         PassageHit("He said no, twice.", "He said no, twice.", 0.7, (_source(4), _source(1))),
     )
     card = render_answer(SearchResult("who refused?", True, hits))
-    [also] = card.fields
-    assert also.name == "Also in"
-    assert also.value.split("\n") == [
-        "• Headline number 2",
-        "• Headline number 3",
-        "• Headline number 4",
-    ]
-    assert "abcdef" not in card.description + also.value
+    also, more_in = card.fields
+    assert also.name == "Also in"  # the articles that say the same thing
+    assert also.value.split("\n") == ["• Headline number 2", "• Headline number 3"]
+    assert more_in.name == "More in"  # the other passages' articles, none listed twice
+    assert more_in.value.split("\n") == ["• Headline number 4"]
+    assert "abcdef" not in card.description + also.value + more_in.value
 
 
 def test_a_source_without_title_is_shown_by_its_file_id() -> None:
