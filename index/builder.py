@@ -271,7 +271,7 @@ def _embed_quotes(
         return np.zeros((0, embedder.dimension), np.float32), ()
     parts = [quote_sentences(q.text) for q in quotes]
     texts = [q.text for q in quotes] + [text for sentences in parts for text in sentences]
-    vectors = embedder.encode_queries(texts)
+    vectors = encode_distinct(embedder, texts)
     whole = vectors[: len(quotes)]
     per_quote: list[Vectors] = []
     row = len(quotes)
@@ -279,6 +279,19 @@ def _embed_quotes(
         per_quote.append(vectors[row : row + len(sentences)])
         row += len(sentences)
     return whole, tuple(per_quote)
+
+
+def encode_distinct(embedder: Embedder, texts: Sequence[str]) -> Vectors:
+    """``embedder.encode_queries(texts)``, each distinct text encoded once.
+
+    The same quote is often printed more than once: in the headline and the body,
+    or in several outlets' copies of a wire story.
+    """
+    rows: dict[str, int] = {}
+    where = np.array([rows.setdefault(text, len(rows)) for text in texts], dtype=np.int64)
+    if len(rows) == len(texts):
+        return embedder.encode_queries(texts)
+    return embedder.encode_queries(list(rows))[where]
 
 
 def _assemble(

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
+TOKEN_BUDGET = 8192
+"""Padded tokens per forward pass: 32 passages of the model's 256 tokens, or many short texts."""
 Segments = Sequence[tuple[int, int]]
 """Character ranges ``[start, end)`` of the sentences inside one passage's text."""
 
@@ -78,7 +80,7 @@ def resolve_model_path(model: str) -> str:
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 (or another local sentence-transformers model), on the CPU."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, token_budget: int = TOKEN_BUDGET) -> None:
         # The weights ship in a Python package: never ask a hub for anything.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -90,11 +92,12 @@ class SentenceTransformerEmbedder:
         transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         self._name = model
-        self._batch_size = batch_size
         self._model: SentenceTransformer = SentenceTransformer(
             resolve_model_path(model), device="cpu"
         )
         self._dimension = int(self._model.get_embedding_dimension() or 0)
+        self._pad_id = int(self._model.tokenizer.pad_token_id or 0)
+        self._token_budget = token_budget
         self._lock = threading.Lock()
 
     @property
@@ -110,14 +113,14 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self._dimension), np.float32)
+        ids, _ = self._tokenize(texts)
+        vectors = np.zeros((len(texts), self._dimension), np.float32)
         with self._lock:  # torch inference is not re-entrant across threads cheaply
-            vectors = self._model.encode(
-                list(texts),
-                batch_size=self._batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+            for rows in token_batches([len(row) for row in ids], self._token_budget):
+                _, pooled = self._forward([ids[i] for i in rows])
+                vectors[rows] = pooled
         return normalise_rows(vectors)
 
     def encode_passages(
@@ -125,56 +128,100 @@ class SentenceTransformerEmbedder:
     ) -> PassageEmbeddings:
         if not texts:
             return PassageEmbeddings(np.zeros((0, self._dimension), np.float32), ())
+        ids, offsets = self._tokenize(texts)
+        passage_vectors = np.zeros((len(texts), self._dimension), np.float32)
+        segment_vectors: list[Vectors] = [np.zeros((0, self._dimension), np.float32)] * len(texts)
         with self._lock:
-            outputs = cast(
-                list[dict[str, Any]],
-                self._model.encode(
-                    list(texts),
-                    batch_size=self._batch_size,
-                    output_value=None,
-                    show_progress_bar=False,
-                ),
-            )
-        tokenizer = self._model.tokenizer
-        encoded = tokenizer(
+            for rows in token_batches([len(row) for row in ids], self._token_budget):
+                tokens, pooled = self._forward([ids[i] for i in rows])
+                for position, i in enumerate(rows):
+                    passage_vectors[i] = pooled[position]
+                    segment_vectors[i] = pool_segments(
+                        tokens[position, : len(ids[i])], offsets[i], segments[i], pooled[position]
+                    )
+        return PassageEmbeddings(normalise_rows(passage_vectors), tuple(segment_vectors))
+
+    def _tokenize(
+        self, texts: Sequence[str]
+    ) -> tuple[list[list[int]], list[list[tuple[int, int]]]]:
+        """Token ids and character offsets of each text, truncated as the model is; one pass."""
+        encoded = self._model.tokenizer(
             list(texts),
-            return_offsets_mapping=True,
             truncation=True,
             max_length=self._model.max_seq_length,
+            return_offsets_mapping=True,
+            return_attention_mask=False,
+            return_token_type_ids=False,
         )
-        passage_vectors = np.stack(
-            [output["sentence_embedding"].float().numpy() for output in outputs]
+        return encoded["input_ids"], encoded["offset_mapping"]
+
+    def _forward(
+        self, rows: Sequence[Sequence[int]]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """The model on one padded batch: token embeddings (n, length, d) and pooled vectors."""
+        import torch
+
+        width = max(len(row) for row in rows)
+        input_ids = torch.full((len(rows), width), self._pad_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for j, row in enumerate(rows):
+            input_ids[j, : len(row)] = torch.tensor(row, dtype=torch.long)
+            mask[j, : len(row)] = 1
+        features = {
+            "input_ids": input_ids,
+            "attention_mask": mask,
+            "token_type_ids": torch.zeros_like(input_ids),
+        }
+        with torch.inference_mode():
+            output = self._model(features)
+        return (
+            output["token_embeddings"].float().numpy(),
+            output["sentence_embedding"].float().numpy(),
         )
-        segment_vectors = tuple(
-            _pool_segments(
-                output["token_embeddings"].float().numpy(),
-                encoded["offset_mapping"][i],
-                segments[i],
-                passage_vectors[i],
-            )
-            for i, output in enumerate(outputs)
-        )
-        return PassageEmbeddings(normalise_rows(passage_vectors), segment_vectors)
 
 
-def _pool_segments(
+def token_batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
+    """Rows grouped into batches of alike lengths, each at most ``budget`` padded tokens.
+
+    Longest first, so a batch's padding is small; short texts (questions, quotes)
+    go many to a batch, long passages fewer, and a forward pass costs about the
+    same everywhere.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    width = 0
+    for i in order:
+        width = width if current else lengths[i]
+        if current and (len(current) + 1) * width > budget:
+            batches.append(current)
+            current = []
+            width = lengths[i]
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def pool_segments(
     tokens: npt.NDArray[np.float32],
     offsets: Sequence[tuple[int, int]],
     segments: Segments,
     fallback: npt.NDArray[np.float32],
 ) -> Vectors:
-    """Mean of the token embeddings that fall inside each segment."""
-    starts = np.array([start for start, _ in offsets], dtype=np.int64)
-    ends = np.array([end for _, end in offsets], dtype=np.int64)
-    real = ends > starts  # special tokens have (0, 0)
-    pooled = []
-    for seg_start, seg_end in segments:
-        mask = real & (starts < seg_end) & (ends > seg_start)
-        mask = mask[: len(tokens)]
-        pooled.append(tokens[: len(mask)][mask].mean(axis=0) if mask.any() else fallback)
-    if not pooled:
+    """Mean of the token embeddings that fall inside each segment, normalised."""
+    if not segments:
         return np.zeros((0, tokens.shape[1]), np.float32)
-    return normalise_rows(np.stack(pooled))
+    spans = np.asarray(offsets[: len(tokens)], dtype=np.int64).reshape(-1, 2)
+    bounds = np.asarray(segments, dtype=np.int64).reshape(-1, 2)
+    real = spans[:, 1] > spans[:, 0]  # special tokens have (0, 0)
+    inside = (
+        real[None, :] & (spans[None, :, 0] < bounds[:, 1:2]) & (spans[None, :, 1] > bounds[:, 0:1])
+    )
+    counts = inside.sum(axis=1, keepdims=True)
+    pooled = (inside.astype(np.float32) @ tokens) / np.maximum(counts, 1)
+    pooled[counts[:, 0] == 0] = fallback
+    return normalise_rows(pooled)
 
 
 class HashingEmbedder:
