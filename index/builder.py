@@ -317,6 +317,8 @@ def _assemble(
         for quote in part.quotes:
             parent = None if quote.parent is None else new_ids.get(quote.parent)
             quotes.append(replace(quote, id=new_ids[quote.id], parent=parent))
+    # the lexical index first: its working memory is freed before the vectors are joined
+    bm25 = BM25Index.build(p.text for p in passages)
     passage_vectors = np.concatenate([p.passage_vectors for p in parts])
     sentence_blocks = [v for p in parts for v in p.sentence_vectors]
     sentence_vectors = (
@@ -359,7 +361,7 @@ def _assemble(
         faiss_index=faiss_index,
         sentence_vectors=np.ascontiguousarray(sentence_vectors, dtype=np.float32),
         sentence_offsets=offsets,
-        bm25=BM25Index.build(p.text for p in passages),
+        bm25=bm25,
         quotes=tuple(quotes),
         quote_vectors=np.ascontiguousarray(quote_vectors, dtype=np.float32),
         quote_part_vectors=np.ascontiguousarray(quote_part_vectors, dtype=np.float32),
