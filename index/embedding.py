@@ -7,12 +7,10 @@ mean-pooled over the sentence's tokens, so sentences cost no extra inference.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import logging
 import os
 import re
-import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,32 +70,6 @@ def normalise_rows(matrix: npt.NDArray[Any]) -> Vectors:
     return np.ascontiguousarray(vectors / norms, dtype=np.float32)
 
 
-MMAP_THRESHOLD_BYTES = 1 << 20
-"""Allocations from this size on get their own memory mapping, returned to the system when
-freed (glibc's ``M_MMAP_THRESHOLD``, fixed so it does not grow)."""
-_M_MMAP_THRESHOLD = -3
-
-
-def return_freed_tensors() -> bool:
-    """Make glibc give the model's freed working tensors back to the system.
-
-    glibc serves large allocations from their own mappings, but raises that
-    threshold (up to 32 MiB) each time such a mapping is freed; after the first
-    forward pass every activation tensor then comes from the heap, which cannot
-    shrink past the small long-lived objects allocated between them (sentence
-    vectors, passages). Resident memory then keeps the high-water mark of every
-    forward pass: +150 MB measured after 567 passages. A fixed threshold keeps
-    the heap to small objects. Returns whether it was applied (glibc only).
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
-
-
 def resolve_model_path(model: str) -> str:
     """The local folder of a model setting: the packaged default or a given folder."""
     if model == DEFAULT_MODEL:
@@ -121,7 +93,6 @@ class SentenceTransformerEmbedder:
 
         transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
-        return_freed_tensors()
         self._name = model
         self._model: SentenceTransformer = SentenceTransformer(
             resolve_model_path(model), device="cpu"
