@@ -34,7 +34,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     SEEDS_DIR=/app/seeds \
-    INDEX_DIR=/app/var/index
+    INDEX_DIR=/app/var/index \
+    DATABASE_PATH=/app/var/feedback.sqlite3
 
 RUN groupadd --gid 10001 bot \
     && useradd --uid 10001 --gid 10001 --create-home bot \

@@ -404,6 +404,7 @@ async def bot_side(
             cooldown_seconds=0,
             seeds_dir=root / "seeds",
             index_dir=root / "bot-index",
+            database_path=root / "feedback.sqlite3",
             log_level="WARNING",
             progress_interval_seconds=1.0,
             **overrides,

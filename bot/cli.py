@@ -12,6 +12,7 @@ import discord
 
 from bot.client import NewsBot
 from bot.console import Console
+from bot.feedback_store import FeedbackError, FeedbackStore
 from bot.logs import configure_logging
 from bot.runner import run_bot
 from bot.service import open_service
@@ -73,18 +74,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def serve(settings: BotSettings, service: AnswerService, console: bool) -> int:
     """Run the terminal mode, or the Discord bot until it is stopped."""
-    if console:
-        interactive = sys.stdin.isatty()
-        if interactive:
-            print("Ask a question, or /help. End with /quit or Ctrl-D.", flush=True)
-        prompt = (lambda: print("> ", end="", flush=True)) if interactive else None
-        try:
-            return Console(service, settings, sys.stdout, sys.stderr).run(sys.stdin, prompt)
-        except KeyboardInterrupt:
-            return 130
-    token = settings.token
-    assert token is not None
     try:
-        return asyncio.run(run_bot(NewsBot(settings, service), token))
+        feedback = FeedbackStore(settings.database_path)
+    except FeedbackError as error:
+        log.error("%s (check DATABASE_PATH)", error)
+        return 1
+    try:
+        if console:
+            interactive = sys.stdin.isatty()
+            if interactive:
+                print("Ask a question, or /help. End with /quit or Ctrl-D.", flush=True)
+            prompt = (lambda: print("> ", end="", flush=True)) if interactive else None
+            terminal = Console(service, settings, sys.stdout, sys.stderr, feedback=feedback)
+            return terminal.run(sys.stdin, prompt)
+        token = settings.token
+        assert token is not None
+        return asyncio.run(run_bot(NewsBot(settings, service, feedback=feedback), token))
     except KeyboardInterrupt:
         return 130
+    finally:
+        feedback.close()

@@ -7,6 +7,7 @@ import contextvars
 import functools
 import gc
 import logging
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -20,12 +21,17 @@ from bot.cooldown import UserCooldown
 from bot.embeds import card_to_embed
 from bot.endpoints import Endpoints, route_client, use_routed_webhooks
 from bot.errors import CooldownError, describe_error, unwrap
+from bot.feedback_buttons import DYNAMIC_ITEMS, answer_buttons
+from bot.feedback_store import FeedbackError, FeedbackStore
 from bot.questions import validate_question
-from bot.rendering import render_answer
-from bot.replies import NO_MENTIONS, send_private
+from bot.rendering import answer_summary, render_answer, render_more
+from bot.replies import NO_MENTIONS, Reply, send_private
 from bot.retry import send_retrying
+from bot.service import open_intake
 from bot.settings import BotSettings
+from index.intake import ArticleIntake
 from index.protocols import AnswerService
+from index.query import strip_question_noise
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +120,12 @@ class NewsBot(commands.Bot):
 
     Every dependency is a constructor argument: the settings, the answer service,
     and optionally the endpoints (a Discord-compatible server), the cooldown, the
-    retry policy for replies, and ``discord.Client`` options.
+    retry policy for replies, the article intake (/add-article), and ``discord.Client``
+    options.
     Blocking service calls run in a thread pool (``worker_threads``); a reindex runs
-    in a thread of its own, so questions keep being answered meanwhile.
+    in a thread of its own, so questions keep being answered meanwhile. ``feedback``
+    keeps the answers shown and the votes on them (opened at ``DATABASE_PATH`` when not
+    given, and then closed with the bot).
     """
 
     COGS = (
@@ -124,6 +133,9 @@ class NewsBot(commands.Bot):
         "bot.cogs.who_said",
         "bot.cogs.sources",
         "bot.cogs.reindex",
+        "bot.cogs.unanswered",
+        "bot.cogs.quotes",
+        "bot.cogs.articles",
         "bot.cogs.channel_questions",
     )
 
@@ -133,8 +145,10 @@ class NewsBot(commands.Bot):
         service: AnswerService,
         *,
         endpoints: Endpoints | None = None,
+        feedback: FeedbackStore | None = None,
         cooldown: UserCooldown | None = None,
         send_policy: Callable[[], AsyncRetrying] = send_retrying,
+        intake: ArticleIntake | None = None,
         **client_options: Any,
     ) -> None:
         intents = discord.Intents.default()
@@ -151,6 +165,8 @@ class NewsBot(commands.Bot):
         )
         self.settings = settings
         self.service = service
+        self._owns_feedback = feedback is None
+        self.feedback = feedback if feedback is not None else FeedbackStore(settings.database_path)
         self.endpoints = endpoints or Endpoints(
             api_base=settings.custom_api_base, gateway_url=settings.custom_gateway_url
         )
@@ -160,6 +176,8 @@ class NewsBot(commands.Bot):
             settings.cooldown_questions, settings.cooldown_seconds
         )
         self.send_policy = send_policy
+        self.intake = intake or open_intake(settings)
+        """Writes /add-article and /remove-article changes into the seeds folder."""
         self.answer_pool = ThreadPoolExecutor(
             max_workers=settings.worker_threads, thread_name_prefix="answer"
         )
@@ -182,6 +200,7 @@ class NewsBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Load one cog per feature, then sync the commands (idempotent: login may be retried)."""
         freeze_startup_heap()  # the service is loaded by now: keep GC pauses off the loop
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons of answers sent before a restart
         for extension in self.COGS:
             if extension not in self.extensions:
                 await self.load_extension(extension)
@@ -232,6 +251,8 @@ class NewsBot(commands.Bot):
         finally:
             self.answer_pool.shutdown(wait=False, cancel_futures=True)
             self.reindex_pool.shutdown(wait=False, cancel_futures=True)
+            if self._owns_feedback:
+                self.feedback.close()
 
     # -- helpers for the cogs -----------------------------------------------------
 
@@ -239,17 +260,73 @@ class NewsBot(commands.Bot):
         """Run a blocking service call in the answer pool, off the event loop."""
         return await run_in_pool(self.answer_pool, function, *args)
 
-    def check_question(self, user_id: int, text: str | None, what: str = "question") -> str:
-        """Validate ``text`` and count it against the user's cooldown (raises when refused)."""
+    def bot_names(self, guild: discord.Guild | None = None) -> list[str]:
+        """What people call the bot: its user name, display name and nickname in ``guild``."""
+        names: list[str] = []
+        me = self.user
+        if me is not None:
+            names += [me.name, me.display_name]
+        member = guild.me if guild is not None else None
+        if member is not None:
+            names.append(member.display_name)
+        return [name for name in dict.fromkeys(names) if name]
+
+    def check_question(
+        self,
+        user_id: int,
+        text: str | None,
+        what: str = "question",
+        guild: discord.Guild | None = None,
+    ) -> str:
+        """Validate ``text`` and count it against the user's cooldown (raises when refused).
+
+        A question loses what only addresses someone (mentions, greetings, the bot's name).
+        """
+        if what == "question":
+            text = strip_question_noise(text or "", self.bot_names(guild))
         question = validate_question(text, self.settings.max_question_chars, what)
         retry_after = self.cooldown.hit(user_id)
         if retry_after is not None:
             raise CooldownError(retry_after)
         return question
 
-    async def answer_embed(self, question: str) -> discord.Embed:
-        """The answer to ``question``, searched and rendered in the answer pool."""
-        return await self.run_blocking(self._answer_embed, question)
+    async def answer_reply(
+        self, question: str, asker_id: int, guild_id: int | None, channel_id: int | None
+    ) -> Reply:
+        """The answer to ``question`` with its buttons: searched, rendered and recorded in
+        the answer pool (``asker_id``, ``guild_id`` and ``channel_id`` go on record), the
+        buttons made here, on the event loop (discord.py views belong to it)."""
+        embed, answer_id = await self.run_blocking(
+            self._answer_recorded, question, asker_id, guild_id, channel_id
+        )
+        if answer_id is None:
+            return Reply(embed=embed)
+        return Reply(embed=embed, view=answer_buttons(answer_id))
 
-    def _answer_embed(self, question: str) -> discord.Embed:
-        return card_to_embed(render_answer(self.service.ask(question, self.settings.top_k)))
+    def _answer_recorded(
+        self, question: str, asker_id: int, guild_id: int | None, channel_id: int | None
+    ) -> tuple[discord.Embed, int | None]:
+        """The answer's embed, and its id in the feedback database when it has buttons
+        (``None`` for a refusal, or when the database cannot be written)."""
+        result = self.service.ask(question, self.settings.top_k)
+        embed = card_to_embed(render_answer(result))
+        answered = result.answered and bool(result.passages)
+        try:
+            answer_id = self.feedback.record_answer(
+                result.question or question,
+                answer_summary(result),
+                answered=answered,
+                asked_by=asker_id,
+                guild_id=guild_id,
+                channel_id=channel_id,
+            )
+        except (FeedbackError, OSError, sqlite3.Error) as error:
+            log.error("could not record the answer to a question: %s", error)
+            return embed, None
+        return embed, answer_id if answered else None  # a refusal: nothing to vote on
+
+    def more_embed(self, answer_id: int) -> discord.Embed:
+        """What "More" shows for a recorded answer (raises ``UnknownAnswer``)."""
+        record = self.feedback.answer(answer_id)
+        result = self.service.ask(record.question, max(self.settings.top_k, 6))
+        return card_to_embed(render_more(result))

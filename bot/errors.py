@@ -18,6 +18,7 @@ from index.errors import (
     ReindexInProgress,
     RetrievalError,
 )
+from index.intake import IntakeError
 
 
 class UserFacingError(app_commands.AppCommandError):
@@ -106,6 +107,9 @@ def describe_error(error: BaseException) -> ErrorReport:
         return ErrorReport(detail[0].upper() + detail[1:], log_traceback=False)
     if isinstance(error, ReindexInProgress):
         return ErrorReport(ReindexBusyError().message, log_traceback=False)
+    if isinstance(error, IntakeError):
+        reason = error.reason[:1].upper() + error.reason[1:]
+        return ErrorReport(f"{reason}. Nothing was changed.", log_traceback=False)
     if isinstance(error, IndexUnavailable):
         return ErrorReport(INDEX_UNAVAILABLE, log_traceback=True)
     if isinstance(error, BuildFailed):

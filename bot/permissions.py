@@ -10,6 +10,8 @@ from collections.abc import Collection, Iterable
 
 import discord
 
+from bot.errors import NotModeratorError
+
 
 def is_moderator(
     *,
@@ -51,3 +53,12 @@ def interaction_is_moderator(
         role_ids=member_role_ids(interaction.user),
         moderator_role_ids=moderator_role_ids,
     )
+
+
+def require_moderator(
+    interaction: discord.Interaction[discord.Client], moderator_role_ids: Collection[int]
+) -> bool:
+    """An ``interaction_check`` for moderator-only cogs: true, or ``NotModeratorError``."""
+    if not interaction_is_moderator(interaction, moderator_role_ids):
+        raise NotModeratorError()
+    return True

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.errors import InvalidQuestionError
-from bot.rendering import tidy
+from bot.rendering import clip, tidy
 
 _HAS_WORD = re.compile(r"\w", re.UNICODE)
 
@@ -74,3 +74,13 @@ def question_from_message(
     if not (in_channel or message.mentions_bot):
         return None
     return strip_mentions(message.content, bot_id, message.bot_role_ids)
+
+
+THREAD_NAME_CHARS = 100
+"""Discord's limit on a thread name."""
+
+
+def thread_name(question: str) -> str:
+    """A thread's name for a question: one line, within Discord's 100 characters."""
+    line = " ".join(question.split()) or "Your question"
+    return clip(line, THREAD_NAME_CHARS)

@@ -23,6 +23,7 @@ from datetime import datetime
 from enum import Enum
 from urllib.parse import quote, urlsplit
 
+from bot.feedback_store import GapEntry, Vote, VoteOutcome
 from index.models import (
     BuildReport,
     CorpusInfo,
@@ -448,35 +449,151 @@ def pick_passages(result: SearchResult, extra: int = MAX_EXTRA_PASSAGES) -> list
 NOT_FOUND_TEXT = "I couldn't find that in the articles."
 SOURCES_HINT = "Use /sources to see which articles I know."
 
+ANSWER_CHARS = 350
+"""The bold answering sentence: read at a glance."""
+CONTEXT_CHARS = 300
+"""At most a few lines of the passage around it."""
+ALSO_IN_SHOWN = 5
+CONFLICTS_SHOWN = 2
+CLAIMS_SHOWN = 3
+"""Discord shows up to three inline fields side by side."""
+
+
+def citation(source: SourceRef, markup: Markup) -> str:
+    """``Title · Outlet · date``, the title linked when the URL is known.
+
+    The file id only stands in when the article has no title.
+    """
+    title = markup.escape(clip(tidy(source.title), 200)) or markup.code(tidy(source.id))
+    url = safe_url(source.url)
+    parts = [markup.link(title, url) if url else title]
+    if source.outlet and tidy(source.outlet):
+        parts.append(markup.italic(markup.escape(clip(tidy(source.outlet), 100))))
+    if source.published and tidy(source.published):
+        parts.append(markup.escape(clip(tidy(source.published), 40)))
+    return " · ".join(p for p in parts if p)
+
+
+def _article_key(source: SourceRef) -> str:
+    return source.id
+
+
+def also_in(sources: Iterable[SourceRef], exclude: SourceRef, markup: Markup, limit: int) -> str:
+    """Other articles, compactly, each once (the main source left out), within ``limit``."""
+    seen = {_article_key(exclude)}
+    unique: list[SourceRef] = []
+    for source in sources:
+        if _article_key(source) not in seen:
+            seen.add(_article_key(source))
+            unique.append(source)
+    lines: list[str] = []
+    for index, source in enumerate(unique):
+        more = len(unique) - index
+        line = "• " + citation(source, markup)
+        if index == ALSO_IN_SHOWN or discord_len("\n".join([*lines, line])) > limit - 20:
+            lines.append(f"…and {more} more (press More)")
+            break
+        lines.append(line)
+    return clip_markup("\n".join(lines), limit)
+
+
+def answer_parts(hit: PassageHit) -> tuple[str, str, str]:
+    """The passage split around its answering sentence: ``(before, answer, after)``."""
+    text = tidy(hit.text)
+    highlight = tidy(hit.highlight)
+    span = _find_highlight(text, highlight)
+    if span is None:
+        if highlight:
+            return "", highlight, ""
+        return "", text, ""
+    return text[: span[0]], text[span[0] : span[1]], text[span[1] :]
+
+
+def context_lines(before: str, after: str, markup: Markup, limit: int = CONTEXT_CHARS) -> str:
+    """What the passage says around the answer, as a short quote: what follows it, and
+    what precedes it when little follows (``…`` marks where the answer stands)."""
+    after, before = after.strip(), before.strip()
+    if len(after) >= 80 or not before:
+        text = clip(after, limit)
+    elif not after:
+        text = clip_start(before, limit)
+    else:
+        head = clip_start(before, max(0, limit - discord_len(after) - 3))
+        text = f"{head} … {clip(after, limit - discord_len(head) - 3)}" if head else after
+    return markup.quote_line(markup.escape(text)) if text.strip() else ""
+
+
+def _conflict_fields(result: SearchResult, markup: Markup) -> list[CardField]:
+    fields: list[CardField] = []
+    for conflict in result.conflicts[:CONFLICTS_SHOWN]:
+        claims = [c for c in conflict.claims if tidy(c.highlight)][:CLAIMS_SHOWN]
+        if len(claims) < 2:
+            continue
+        fields.append(
+            CardField(
+                "Sources disagree",
+                f"The articles give different answers ({markup.escape(conflict.kind)}):",
+                inline=False,
+            )
+        )
+        for claim in claims:
+            name = clip(tidy(claim.value) or tidy(claim.highlight), 100)
+            cited = "\n".join(f"— {citation(source, markup)}" for source in claim.sources[:3])
+            value = f"{markup.bold(markup.escape(clip(tidy(claim.highlight), 300)))}\n{cited}"
+            fields.append(CardField(markup.escape(name), clip_markup(value, 700), inline=True))
+    return fields
+
+
+COVERS_SHOWN = 3
+
+
+def refusal_text(result: SearchResult, markup: Markup) -> str:
+    """Why there is no answer, honestly: what the question asks for that no article gives,
+    and which articles come nearest, so the reader knows what the articles do cover."""
+    asked = tidy(result.asked_for or "")
+    lead = (
+        f"The articles don't give the {markup.escape(clip(asked, 60))} you asked for."
+        if asked
+        else NOT_FOUND_TEXT
+    )
+    titles = [clip(tidy(t), 150) for t in dict.fromkeys(result.covers) if tidy(t)]
+    if titles:
+        listed = "\n".join(f"• {markup.escape(t)}" for t in titles[:COVERS_SHOWN])
+        return f"{lead} The nearest articles are about:\n{listed}"
+    return f"{lead} Try other words, or {markup.code('/sources')} to see which articles I know."
+
 
 def render_answer(result: SearchResult, markup: Markup = DISCORD) -> Card:
-    """The ``/ask`` card: the best passage highlighted, its source, up to two more."""
+    """The ``/ask`` card, read in five seconds.
+
+    The answering sentence first, short and bold; a few lines of context under it; its
+    source as title · outlet · date (linked when known); the other articles that say it,
+    each once; and, when the sources disagree, each value beside its source.
+    """
     title = clip(tidy(result.question) or "Your question", Limits.TITLE - 2)
     title = markup.escape(title)
     hits = pick_passages(result) if result.answered else []
     if not hits:
         return fit_card(
-            Card(
-                title=title,
-                description=f"{NOT_FOUND_TEXT} Try other words, or "
-                f"{markup.code('/sources')} to see which articles I know.",
-                tone=Tone.NOT_FOUND,
-            )
+            Card(title=title, description=refusal_text(result, markup), tone=Tone.NOT_FOUND)
         )
     best, *more = hits
-    best_sources = sources_block(best.sources, markup, 900)
-    passage = highlighted_passage(best, markup, Limits.DESCRIPTION - 1200)
-    description = f"{passage}\n\n— {best_sources}"
-    fields = []
-    for hit in more:
-        source = hit.sources[0]
-        name = clip(f"Also in: {tidy(source.title) or source.id}", Limits.FIELD_NAME)
-        src = sources_block(hit.sources, markup, 400)
-        body = highlighted_passage(hit, markup, Limits.FIELD_VALUE - discord_len(src) - 4)
-        fields.append(CardField(markup.escape(name), f"{body}\n— {src}"))
+    before, answer, after = answer_parts(best)
+    lines = [markup.bold(markup.escape(clip(answer.strip(), ANSWER_CHARS)))]
+    context = context_lines(before, after, markup)
+    if context:
+        lines.append(context)
+    lines.append(f"— {citation(best.source, markup)}")
+    description = "\n".join(lines)
+    fields: list[CardField] = []
+    others = also_in(
+        [*best.sources[1:], *(s for h in more for s in h.sources)], best.source, markup, 900
+    )
+    if others:
+        fields.append(CardField("Also in", others))
+    fields += _conflict_fields(result, markup)
     count = len({s.id for h in hits for s in h.sources})
     footer = f"From {count} article{'s' if count != 1 else ''} · /sources lists every article"
-    url = safe_url(best.source.url)
     return fit_card(
         Card(
             title=title,
@@ -484,9 +601,41 @@ def render_answer(result: SearchResult, markup: Markup = DISCORD) -> Card:
             fields=tuple(fields),
             footer=footer,
             tone=Tone.ANSWER,
-            url=url,
+            url=safe_url(best.source.url),
         )
     )
+
+
+def render_more(result: SearchResult, markup: Markup = DISCORD) -> Card:
+    """What "More" shows: the passages after the first, in full, and every source."""
+    title = markup.escape(clip(f"More on: {tidy(result.question)}", Limits.TITLE - 2))
+    hits = [h for h in result.passages if h.sources and (h.text.strip() or h.highlight.strip())]
+    if not result.answered or len(hits) < 2:
+        text = "That is all the articles say about it." if hits else NOT_FOUND_TEXT
+        sources = sources_block([s for h in hits for s in h.sources], markup, 1500)
+        return fit_card(Card(title=title, description=f"{text}\n{sources}".strip(), tone=Tone.INFO))
+    fields = []
+    for hit in hits[1 : Limits.FIELDS]:
+        name = clip(tidy(hit.source.title) or hit.source.id, Limits.FIELD_NAME)
+        cited = "\n".join(f"— {citation(s, markup)}" for s in dict.fromkeys(hit.sources))
+        cited = clip_markup(cited, 300)
+        body = highlighted_passage(hit, markup, Limits.FIELD_VALUE - discord_len(cited) - 2)
+        fields.append(CardField(markup.escape(name), f"{body}\n{cited}"))
+    count = len({s.id for h in hits for s in h.sources})
+    return fit_card(
+        Card(
+            title=title,
+            description=f"{len(hits) - 1} more passage{'s' if len(hits) != 2 else ''} "
+            f"from {count} article{'s' if count != 1 else ''}:",
+            fields=tuple(fields),
+            tone=Tone.INFO,
+        )
+    )
+
+
+def answer_summary(result: SearchResult) -> str:
+    """The answer as shown, in plain text, as the feedback database keeps it."""
+    return card_to_text(render_answer(result, PLAIN))
 
 
 # ---------------------------------------------------------------- /who-said
@@ -584,6 +733,107 @@ def quote_choices(suggestions: Iterable[str]) -> list[tuple[str, str]]:
         if len(choices) == Limits.CHOICES:
             break
     return choices
+
+
+def join_within(entries: Iterable[str], limit: int, separator: str = "\n") -> str:
+    """``entries`` joined by ``separator`` while they fit in ``limit``, then how many more."""
+    items = list(entries)
+    shown: list[str] = []
+    used = 0
+    for index, entry in enumerate(items):
+        if used + discord_len(entry) + len(separator) > limit - 20:
+            shown.append(f"…and {len(items) - index} more")
+            break
+        shown.append(entry)
+        used += discord_len(entry) + len(separator)
+    return separator.join(shown)
+
+
+def render_speaker_quotes(
+    speaker: str, matches: Sequence[QuoteMatch], markup: Markup = DISCORD
+) -> Card:
+    """The ``/quotes speaker:`` card: each quote once, with to whom and where."""
+    name = tidy(speaker) or "that speaker"
+    if not matches:
+        return fit_card(
+            Card(
+                title=markup.escape(clip(f"No quotes by {name}", Limits.TITLE)),
+                description="Nobody by that name is quoted in the articles. Pick a name from "
+                f"the suggestions, or try {markup.code('/who-said')} with a few words of a quote.",
+                tone=Tone.NOT_FOUND,
+            )
+        )
+    speakers = list(dict.fromkeys(tidy(m.speaker or "") for m in matches))
+    shown = speakers[0] if len(speakers) == 1 else name
+    count = len(matches)
+    title = markup.escape(
+        clip(f"{count} quote{'s' if count != 1 else ''} by {shown}", Limits.TITLE)
+    )
+    entries = []
+    for match in matches:
+        speaker_name = markup.bold(markup.escape(tidy(match.speaker or "")))
+        who = f"{speaker_name}:\n" if len(speakers) > 1 else ""
+        said_to = tidy(match.said_to or "")
+        to = f" (to {markup.escape(clip(said_to, 80))})" if said_to else ""
+        where = ", ".join(citation(s, markup) for s in match.sources[:2])
+        quoted = markup.quote_line(markup.escape(f"“{clip(tidy(match.quote), 400)}”"))
+        entries.append(clip_markup(f"{who}{quoted}{to}\n— {where}", 900))
+    return fit_card(
+        Card(
+            title=title,
+            description=join_within(entries, Limits.DESCRIPTION, "\n\n"),
+            footer="Find who said something with /who-said",
+            tone=Tone.ANSWER,
+        )
+    )
+
+
+def render_unanswered(entries: Sequence[GapEntry], markup: Markup = DISCORD) -> Card:
+    """The ``/unanswered`` card: questions refused or voted 👎, most frequent first."""
+    if not entries:
+        return fit_card(
+            Card(
+                title="No unanswered questions",
+                description="Every question so far was answered, and nobody voted 👎.",
+                tone=Tone.SUCCESS,
+            )
+        )
+    lines = []
+    for index, entry in enumerate(entries):
+        parts = []
+        if entry.refused:
+            parts.append(f"{entry.refused} refused")
+        if entry.down_votes:
+            parts.append(f"{entry.down_votes} 👎")
+        lines.append(
+            f"{index + 1}. {markup.bold(str(entry.count) + '×')} "
+            f"{markup.escape(clip(tidy(entry.question), 200))} ({', '.join(parts)})"
+        )
+    return fit_card(
+        Card(
+            title="Questions the articles do not answer well",
+            description=join_within(lines, Limits.DESCRIPTION),
+            footer="Most frequent first · add the missing articles, then /reindex",
+            tone=Tone.INFO,
+        )
+    )
+
+
+def vote_message(outcome: VoteOutcome) -> str:
+    """What a voter is told (privately) after pressing 👍 or 👎, or typing /good or /bad."""
+    if not outcome.changed:
+        said = "helped" if outcome.vote is Vote.UP else "did not help"
+        return f"You already said this answer {said}. Vote the other way to change it."
+    if outcome.vote is Vote.UP:
+        text = "Thanks, noted: this answer helped 👍."
+    else:
+        text = (
+            "Thanks, noted: this answer did not help 👎. Moderators see such questions in "
+            "/unanswered, to add the articles that are missing."
+        )
+    if outcome.previous is not None:
+        text += " (Your earlier vote is replaced.)"
+    return text
 
 
 # ---------------------------------------------------------------- /sources
@@ -709,10 +959,24 @@ def help_lines(console: bool = False) -> list[str]:
         "/ask <question> — answer a question from the articles, with sources",
         "/who-said <quote> — who said a quote, to whom, and where",
         "/sources — the indexed articles and how the index was built",
+        "/quotes <speaker> — everything a speaker is quoted saying",
         "/reindex — reread the seeds folder (moderators)",
+        "/unanswered — questions refused or voted 👎, most frequent first (moderators)",
     ]
     if console:
-        lines += ["/help — this list", "/quit — leave (or end of input)"]
+        lines += [
+            "/good, /bad — say whether the last answer helped",
+            "/add-article PATH-or-URL [--replace] — add an article file or web page, reindex",
+            "/remove-article ID — remove an article (its id or title), reindex",
+            "/help — this list",
+            "/quit — leave (or end of input)",
+        ]
+    else:
+        lines += [
+            "/add-article file: or url: — add an article, then reindex (moderators)",
+            "/remove-article article: — remove an article, then reindex (moderators)",
+        ]
+    if console:
         lines.append("A line without a slash is a question.")
     else:
         lines.append("You can also mention me with a question.")

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -36,21 +37,36 @@ DEFER_RESERVE = 1.0
 """Of those 3 seconds, what a defer may need (its request, and one retry)."""
 
 
-def _payload(content: str | None, embed: discord.Embed | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Reply:
+    """A message to send: text, an embed, and buttons (any of them)."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+
+
+def _payload(
+    content: str | None, embed: discord.Embed | None, view: discord.ui.View | None = None
+) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
     if content is not None:
         kwargs["content"] = fit_content(content)
     if embed is not None:
         kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = view
     return kwargs
 
 
-async def defer(interaction: AnyInteraction, *, retrying: AsyncRetrying | None = None) -> None:
+async def defer(
+    interaction: AnyInteraction, *, ephemeral: bool = False, retrying: AsyncRetrying | None = None
+) -> None:
     """Acknowledge within Discord's 3 seconds; the answer follows."""
     if interaction.response.is_done():
         return
     await with_retries(
-        lambda: interaction.response.defer(thinking=True),
+        lambda: interaction.response.defer(thinking=True, ephemeral=ephemeral),
         retrying or send_retrying(attempts=2, initial=0.2, maximum=0.5),
     )
 
@@ -60,15 +76,19 @@ async def deliver(
     *,
     content: str | None = None,
     embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    ephemeral: bool = False,
     retrying: AsyncRetrying | None = None,
 ) -> None:
     """Send the answer: as the response, or as the followup replacing the deferred one."""
-    kwargs = _payload(content, embed)
+    kwargs = _payload(content, embed, view)
     policy = retrying or send_retrying()
     if interaction.response.is_done():
-        await with_retries(lambda: interaction.followup.send(**kwargs), policy)
+        await with_retries(lambda: interaction.followup.send(ephemeral=ephemeral, **kwargs), policy)
     else:
-        await with_retries(lambda: interaction.response.send_message(**kwargs), policy)
+        await with_retries(
+            lambda: interaction.response.send_message(ephemeral=ephemeral, **kwargs), policy
+        )
     interaction.extras[DELIVERED] = True
 
 
@@ -81,13 +101,14 @@ def response_budget(age: float, within: float) -> float:
 
 async def respond_when_ready(
     interaction: AnyInteraction,
-    answer: Awaitable[discord.Embed],
+    answer: Awaitable[discord.Embed | Reply],
     *,
+    ephemeral: bool = False,
     retrying: AsyncRetrying | None = None,
 ) -> None:
-    """Send the embed ``answer`` gives: as the response when it is ready within
+    """Send the embed (or reply) ``answer`` gives: as the response when it is ready within
     :data:`RESPOND_WITHIN` seconds, else deferred ("thinking…") first, then as the
-    followup that replaces the "thinking…" message.
+    followup that replaces the "thinking…" message. ``ephemeral``: only the user sees it.
 
     A failure of ``answer`` propagates (to the tree's error handler), deferred or not.
     """
@@ -96,14 +117,22 @@ async def respond_when_ready(
         age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
         done, _ = await asyncio.wait((task,), timeout=response_budget(age, RESPOND_WITHIN))
         if not done:
-            await defer(interaction)
-        embed = await task
+            await defer(interaction, ephemeral=ephemeral)
+        ready = await task
     finally:
         if not task.done():  # the defer failed, or the command was cancelled
             task.cancel()
         elif not task.cancelled():
             task.exception()  # retrieved: the error raised here is the one reported
-    await deliver(interaction, embed=embed, retrying=retrying)
+    reply = ready if isinstance(ready, Reply) else Reply(embed=ready)
+    await deliver(
+        interaction,
+        content=reply.content,
+        embed=reply.embed,
+        view=reply.view,
+        ephemeral=ephemeral,
+        retrying=retrying,
+    )
 
 
 async def edit_original(
@@ -157,12 +186,21 @@ async def reply_to_message(
     *,
     content: str | None = None,
     embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
     retrying: AsyncRetrying | None = None,
 ) -> discord.Message:
     """Reply to ``message`` (still sent if it was deleted meanwhile), pinging nobody."""
-    kwargs = _payload(content, embed)
+    kwargs = _payload(content, embed, view)
     reference = message.to_reference(fail_if_not_exists=False)
     return await with_retries(
         lambda: message.channel.send(reference=reference, mention_author=False, **kwargs),
         retrying or send_retrying(),
     )
+
+
+async def send_in(
+    channel: discord.abc.Messageable, reply: Reply, *, retrying: AsyncRetrying | None = None
+) -> discord.Message:
+    """Post ``reply`` in ``channel`` (e.g. a thread just opened), pinging nobody."""
+    kwargs = _payload(reply.content, reply.embed, reply.view)
+    return await with_retries(lambda: channel.send(**kwargs), retrying or send_retrying())

@@ -7,6 +7,7 @@ import logging
 from typing import cast
 
 from bot.settings import BotSettings
+from index.intake import ArticleIntake, HttpFetcher, IntakeLimits
 from index.protocols import AnswerService
 
 log = logging.getLogger(__name__)
@@ -48,3 +49,11 @@ def open_service(settings: BotSettings, factory: str | None = None) -> AnswerSer
             built.seconds,
         )
     return service
+
+
+def open_intake(settings: BotSettings) -> ArticleIntake:
+    """What /add-article and /remove-article write with: the seeds folder, fetched over
+    http(s) under the settings' timeout (and private hosts only when allowed)."""
+    limits = IntakeLimits(timeout_seconds=settings.fetch_timeout_seconds)
+    fetcher = HttpFetcher(limits, allow_private_hosts=settings.fetch_private_hosts)
+    return ArticleIntake(settings.seeds_dir, fetcher, limits)

@@ -123,6 +123,21 @@ class BotSettings(IndexSettings):
         le=60,
         description="Smallest delay between two /reindex progress edits.",
     )
+    database_path: Path = Field(
+        default=Path("var/feedback.sqlite3"),
+        description="SQLite file keeping the answers shown and the votes on them.",
+    )
+    answer_in_threads: bool = Field(
+        default=False,
+        description="Answer plain questions in answer channels in a new thread.",
+    )
+    fetch_timeout_seconds: float = Field(
+        default=15.0, gt=0, le=120, description="/add-article url: the whole download's limit."
+    )
+    fetch_private_hosts: bool = Field(
+        default=False,
+        description="/add-article url may fetch from private and loopback addresses.",
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
 
     @field_validator("discord_token", mode="before")

@@ -17,10 +17,81 @@ class AnswerType(StrEnum):
     PLACE = "place"
     NUMBER = "number"
     AGE = "age"
+    MONEY = "sum of money"
+    HEIGHT = "height"
+    DURATION = "running time"
+    WEIGHT = "weight"
+    DEPTH = "depth"
+    BIRTH = "date of birth"
 
 
+SPECIFIC_KINDS = frozenset(
+    {
+        AnswerType.AGE,
+        AnswerType.MONEY,
+        AnswerType.HEIGHT,
+        AnswerType.DURATION,
+        AnswerType.WEIGHT,
+        AnswerType.DEPTH,
+        AnswerType.BIRTH,
+    }
+)
+"""Kinds whose sentence patterns are narrow: a sentence offering one really holds that
+answer, so no candidate offering one means the articles do not say."""
+
+
+_UNITS = r"(feet|foot|metres|meters|kilometres|kilometers|km|miles|yards|inches|cm)"
 _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (
+        re.compile(
+            r"\bwhen (was|were|is) [^?]*\bborn\b|\bbirth ?days?\b|\bdate of birth\b"
+            r"|\bwhat (year|date|day) (was|were) [^?]*\bborn\b",
+            re.I,
+        ),
+        AnswerType.BIRTH,
+    ),
     (re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b", re.I), AnswerType.AGE),
+    (
+        re.compile(
+            rf"\bhow deep\b|\b(its|the|what) depth\b|\bdepth of\b|\bhow (many|much) {_UNITS} "
+            r"(deep|down|below|under)\b|\bhow far (down|below|beneath|under)\b",
+            re.I,
+        ),
+        AnswerType.DEPTH,
+    ),
+    (re.compile(rf"\bhow (many|much) {_UNITS} (high|tall)\b", re.I), AnswerType.HEIGHT),
+    (
+        re.compile(
+            r"\bhow tall\b|\bhow short\b|\b(his|her|their|its|the) height\b|\bheight of\b"
+            r"|\bhow high (is|was|are|were)\b",
+            re.I,
+        ),
+        AnswerType.HEIGHT,
+    ),
+    (
+        re.compile(r"\bhow heavy\b|\bhow much (does|did|do) \w+(\s\w+)? weigh\b", re.I),
+        AnswerType.WEIGHT,
+    ),
+    (
+        re.compile(
+            r"\bhow much money\b|\bbox[- ]office\b|\bbudget\b|\bhow much (did|does|do|will|would"
+            r"|was|is|were)\b.*\b(cost|make|earn|gross|pay|paid|spend|spent|raise|worth|sell|sold"
+            r"|charge|fetch)\w*\b|\bhow much (is|was) .*\bworth\b|\b(salary|fee|price|revenue"
+            r"|earnings|takings)\b|\bhow much .*\b(dollars|pounds|euros)\b",
+            re.I,
+        ),
+        AnswerType.MONEY,
+    ),
+    (
+        re.compile(
+            r"\b(running time|run[- ]?time|length of the (film|movie|show|episode))\b"
+            r"|\bhow long (is|was|will be) (the|this|that|its|their) (new )?"
+            r"(film|movie|show|episode|documentary|cut|sequel)\b(?! (shoot|production))"
+            r"|\bhow many (minutes|hours) (long|is|was|does|did)\b",
+            re.I,
+        ),
+        AnswerType.DURATION,
+    ),
     (re.compile(r"\bhow (many|much)\b|\bwhat number\b", re.I), AnswerType.NUMBER),
     (
         re.compile(
@@ -65,12 +136,53 @@ _PLACE = re.compile(
     rf"southern\s+)?{_NAME}|\b{_NAME},\s+{_NAME}\b"
 )
 
+_AMOUNT = r"\d[\d,.]*\s*(?:million|billion|bn|m|k|thousand)?"
+_MONEY = re.compile(
+    rf"[$£€¥₹]\s?{_AMOUNT}|\b{_AMOUNT}\s*(dollars|pounds|euros|yen|usd|gbp|eur)\b"
+    r"|\b(US|A|C|NZ|HK)\$\s?\d"
+    r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred)"
+    r"\s+(million|billion)\s+(dollars|pounds|euros)\b",
+    re.I,
+)
+_HEIGHT = re.compile(
+    r"\b\d+(\.\d+)?\s*(feet|foot|ft|metres?|meters?|cm|centimetres?|centimeters?|inches|in)"
+    r"\b(?! (the|a|an|his|her|their)\b)|\b\d\s?['’]\s?\d{1,2}\s?(\"|”|in\b)?|\b(one|two|three|four"
+    r"|five|six|seven) (feet|foot)\b|\b\w+ (feet|foot|metres|meters) (tall|high)\b"
+    r"|\b\d(\.\d+)?\s?m (tall|high)\b",
+    re.I,
+)
+_DURATION = re.compile(
+    r"\b\d+\s*(minutes?|mins?|hours?|hrs?)\b|\b(one|two|three|four) hours?\b"
+    r"|\b(running time|runtime|run time)\b",
+    re.I,
+)
+_DEPTH = re.compile(
+    r"\b\d[\d,.]*\s*-?(feet|foot|ft|metres?|meters?|m|kilometres?|kilometers?|km|miles?)\b"
+    r"[^.;]{0,40}\b(deep|down|below|beneath|under|depth|underwater|sea ?floor|ocean floor)\b"
+    r"|\bdepths? of (about |some |nearly |almost |more than )?\d",
+    re.I,
+)
+_BIRTH = re.compile(
+    rf"\bborn\b[^.;]{{0,40}}(\b(1[89]|20)\d\d\b|\b({_MONTHS})\.?\s+\d{{1,2}}\b)"
+    r"|\bbirthday\b|\bdate of birth\b",
+    re.I,
+)
+_WEIGHT = re.compile(
+    r"\b\d+(\.\d+)?\s*(kg|kilos?|kilograms?|pounds|lbs?|stone|tonnes?|tons?)\b", re.I
+)
+
 _SENTENCE_PATTERNS = {
     AnswerType.DATE: _DATE,
     AnswerType.NUMBER: _NUMBER,
     AnswerType.AGE: _AGE,
     AnswerType.PERSON: _PERSON,
     AnswerType.PLACE: _PLACE,
+    AnswerType.MONEY: _MONEY,
+    AnswerType.HEIGHT: _HEIGHT,
+    AnswerType.DURATION: _DURATION,
+    AnswerType.WEIGHT: _WEIGHT,
+    AnswerType.DEPTH: _DEPTH,
+    AnswerType.BIRTH: _BIRTH,
 }
 
 
@@ -85,3 +197,54 @@ def question_type(question: str) -> AnswerType | None:
 def offers(sentence: str, kind: AnswerType) -> bool:
     """Whether the sentence holds something of the kind asked for."""
     return _SENTENCE_PATTERNS[kind].search(sentence) is not None
+
+
+_VALUE_KINDS = frozenset(
+    {
+        AnswerType.DATE,
+        AnswerType.NUMBER,
+        AnswerType.AGE,
+        AnswerType.MONEY,
+        AnswerType.HEIGHT,
+        AnswerType.DURATION,
+        AnswerType.WEIGHT,
+    }
+)
+"""Kinds of answer that are values two sources can disagree on."""
+
+_MONTH_DAY = re.compile(
+    rf"\b(?P<month>{_MONTHS})\.?\s+(?P<day>\d{{1,2}})(st|nd|rd|th)?\b"
+    rf"|\b(?P<day2>\d{{1,2}})(st|nd|rd|th)?\s+(of\s+)?(?P<month2>{_MONTHS})\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+_DIGITS = re.compile(r"\d[\d,]*(\.\d+)?")
+
+
+def _month(name: str) -> str:
+    return name.casefold().rstrip(".")[:3]
+
+
+def answer_values(sentence: str, kind: AnswerType) -> tuple[tuple[str, str], ...]:
+    """The values of ``kind`` a sentence states, each as (normalised key, as written).
+
+    Only precise values count, the kind two sources can contradict: a day of a
+    month or a year for a date, a figure written in digits for the others. A
+    date's days of the month are listed before its years, so a caller can compare
+    the most precise values first.
+    """
+    if kind not in _VALUE_KINDS:
+        return ()
+    if kind is AnswerType.DATE:
+        days = [
+            (f"{_month(m['month'] or m['month2'])} {int(m['day'] or m['day2'])}", m[0])
+            for m in _MONTH_DAY.finditer(sentence)
+        ]
+        years = [(f"year {m.group(0)}", m.group(0)) for m in _YEAR.finditer(sentence)]
+        return tuple(days + years)
+    values: list[tuple[str, str]] = []
+    for match in _SENTENCE_PATTERNS[kind].finditer(sentence):
+        digits = _DIGITS.search(match.group(0))
+        if digits is not None:
+            values.append((digits.group(0).replace(",", ""), match.group(0).strip()))
+    return tuple(values)

@@ -1,7 +1,7 @@
 """Read the articles of the seeds folder.
 
 An article is a UTF-8 (or BOM-marked UTF-16) text file (``*.txt`` or ``*.md``); an optional sidecar
-``<stem>.json`` gives its metadata (``title``, ``url``, ``outlet``). The article
+``<stem>.json`` gives its metadata (``title``, ``url``, ``outlet``, ``published``). The article
 id is the file stem. A file that cannot be used is reported, never fatal.
 """
 
@@ -29,6 +29,7 @@ class ArticleMetadata:
     title: str | None = None
     url: str | None = None
     outlet: str | None = None
+    published: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,10 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     metadata = read_metadata(path)
     title = metadata.title or guess_title(text) or path.stem
     digest = hashlib.sha256(raw)
-    digest.update(json.dumps([title, metadata.url, metadata.outlet]).encode())
+    described = [title, metadata.url, metadata.outlet]
+    if metadata.published is not None:  # absent: the hash articles had before dates existed
+        described.append(metadata.published)
+    digest.update(json.dumps(described).encode())
     return Article(
         id=path.stem,
         title=title,
@@ -86,6 +90,7 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
         content_hash=digest.hexdigest(),
         url=metadata.url,
         outlet=metadata.outlet,
+        published=metadata.published,
     )
 
 
@@ -123,6 +128,12 @@ def _decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def decode_article(raw: bytes) -> str:
+    """An article file's bytes as text (UTF-8, or UTF-16 with a BOM), newlines normalised;
+    ``ArticleRejected`` for binary or undecodable bytes."""
+    return _decode(raw)
+
+
 def read_metadata(article_path: Path) -> ArticleMetadata:
     """The sidecar ``<stem>.json`` of an article; a broken sidecar is ignored with a warning."""
     sidecar = article_path.with_suffix(".json")
@@ -140,6 +151,7 @@ def read_metadata(article_path: Path) -> ArticleMetadata:
         title=_optional_str(data.get("title")),
         url=_optional_str(data.get("url")),
         outlet=_optional_str(data.get("outlet")),
+        published=_optional_str(data.get("published") or data.get("date")),
     )
 
 

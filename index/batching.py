@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.embedding import Embedder
+from index.embedding import Embedder, QueryEncoding, encode_with_tokens
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ MAX_BATCH = 64
 @dataclass(frozen=True, slots=True)
 class _Request:
     text: str
-    future: Future[npt.NDArray[np.float32]]
+    future: Future[QueryEncoding]
 
 
 class QueryBatcher:
@@ -44,8 +44,12 @@ class QueryBatcher:
 
     def encode(self, text: str) -> npt.NDArray[np.float32]:
         """The normalised vector of ``text``; blocks until its batch is encoded."""
+        return self.encode_with_tokens(text).vector
+
+    def encode_with_tokens(self, text: str) -> QueryEncoding:
+        """The vector of ``text`` and its token vectors (when the embedder gives them)."""
         self._ensure_worker()
-        future: Future[npt.NDArray[np.float32]] = Future()
+        future: Future[QueryEncoding] = Future()
         self._queue.put(_Request(text, future))
         return future.result()
 
@@ -85,7 +89,7 @@ class QueryBatcher:
 
     def _encode(self, batch: list[_Request]) -> None:
         try:
-            vectors = self._embedder.encode_queries([r.text for r in batch])
+            vectors = encode_with_tokens(self._embedder, [r.text for r in batch])
         except BaseException as error:  # hand every failure to the callers waiting on it
             log.exception("query encoding failed")
             for request in batch:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
@@ -19,8 +19,8 @@ import numpy as np
 
 from index.articles import LoadedCorpus
 from index.chunking import Chunk, chunk_paragraphs
-from index.cleaning import clean_article
-from index.embedding import Embedder, Vectors
+from index.cleaning import CleanedArticle, clean_article
+from index.embedding import Embedder, TokenVectors, Vectors
 from index.errors import BuildFailed
 from index.lexical import BM25Index
 from index.models import (
@@ -33,7 +33,7 @@ from index.models import (
     StoredQuote,
 )
 from index.protocols import ProgressCallback
-from index.quote_index import extract_article_quotes, quote_sentences
+from index.quote_index import extract_article_quotes, quote_sentences, with_canonical_speakers
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
 from index.vector_index import describe, make_index
 
@@ -55,6 +55,8 @@ class ArticleParts:
     quote_vectors: Vectors
     quote_parts: tuple[Vectors, ...]
     """For each quote, the vectors of its sentences (none for a one-sentence quote)."""
+    sentence_tokens: tuple[tuple[TokenVectors, ...], ...]
+    """For each passage, each sentence's content-token vectors."""
     reused: bool
 
 
@@ -65,8 +67,15 @@ def build_snapshot(
     max_chars: int = 600,
     previous: IndexSnapshot | None = None,
     progress: ProgressCallback | None = None,
+    quote_extractor: Callable[[Article, CleanedArticle], list[StoredQuote]] = (
+        extract_article_quotes
+    ),
 ) -> tuple[IndexSnapshot, BuildReport]:
-    """Build a complete snapshot of ``corpus``; raise ``BuildFailed`` when nothing is usable."""
+    """Build a complete snapshot of ``corpus``; raise ``BuildFailed`` when nothing is usable.
+
+    ``quote_extractor`` finds each fresh article's quotes (another one is for benchmarks:
+    pass no ``previous`` then, its stored quotes came from the project's extractor).
+    """
     started = time.perf_counter()
     report = _progress(progress)
     check_corpus(corpus)
@@ -81,7 +90,7 @@ def build_snapshot(
             parts[article.id] = _refreshed(old, article)
             continue
         cleaned = clean_article(article.text, article.title)
-        quotes = extract_article_quotes(article, cleaned)
+        quotes = quote_extractor(article, cleaned)
         statements = [Span(q.start, q.end) for q in quotes if q.parent is None]
         chunks = tuple(chunk_paragraphs(article.text, cleaned.paragraphs, max_chars, statements))
         fresh.append((article, chunks, quotes))
@@ -144,6 +153,7 @@ def _refreshed(parts: ArticleParts, article: Article) -> ArticleParts:
         path=article.path,
         url=article.url,
         outlet=article.outlet,
+        published=article.published,
         content_hash=article.content_hash,
     )
     return replace(parts, record=record)
@@ -195,9 +205,20 @@ def _reusable_parts(
             if quote_rows
             else np.zeros((0, previous.manifest.dimension), np.float32),
             quote_parts=tuple(previous.quote_parts(r) for r in quote_rows),
+            sentence_tokens=tuple(_stored_tokens(previous, i) for i in ids),
             reused=True,
         )
     return reusable
+
+
+def _stored_tokens(snapshot: IndexSnapshot, passage_id: int) -> tuple[TokenVectors, ...]:
+    first = int(snapshot.sentence_offsets[passage_id])
+    last = int(snapshot.sentence_offsets[passage_id + 1])
+    return tuple(np.array(snapshot.sentence_tokens(row)) for row in range(first, last))
+
+
+def _no_tokens(segments: int, dimension: int) -> tuple[TokenVectors, ...]:
+    return tuple(np.zeros((0, dimension), np.int8) for _ in range(segments))
 
 
 def _embed_fresh(
@@ -214,6 +235,7 @@ def _embed_fresh(
     sentence_vectors: list[Vectors] = [np.zeros((0, embedder.dimension), np.float32)] * len(
         all_chunks
     )
+    sentence_tokens: list[tuple[TokenVectors, ...]] = [()] * len(all_chunks)
     for start in range(0, len(order), EMBED_BATCH):
         batch = order[start : start + EMBED_BATCH]
         embedded = embedder.encode_passages(
@@ -222,6 +244,11 @@ def _embed_fresh(
         for position, i in enumerate(batch):
             passage_rows[i] = embedded.passages[position]
             sentence_vectors[i] = embedded.segments[position]
+            sentence_tokens[i] = (
+                embedded.tokens[position]
+                if embedded.tokens is not None
+                else _no_tokens(len(all_chunks[i].sentence_ranges), embedder.dimension)
+            )
         done = min(len(all_chunks), start + EMBED_BATCH)
         report(f"embedded {done}/{len(all_chunks)} passages", 0.05 + 0.8 * done / len(all_chunks))
     stacked = (
@@ -243,6 +270,7 @@ def _embed_fresh(
             content_hash=article.content_hash,
             url=article.url,
             outlet=article.outlet,
+            published=article.published,
             passages=n,
             quotes=m,
         )
@@ -255,6 +283,7 @@ def _embed_fresh(
                 quotes=tuple(quotes),
                 quote_vectors=quote_vectors[quote_row : quote_row + m],
                 quote_parts=quote_parts[quote_row : quote_row + m],
+                sentence_tokens=tuple(sentence_tokens[chunk_row : chunk_row + n]),
                 reused=False,
             )
         )
@@ -317,6 +346,7 @@ def _assemble(
         for quote in part.quotes:
             parent = None if quote.parent is None else new_ids.get(quote.parent)
             quotes.append(replace(quote, id=new_ids[quote.id], parent=parent))
+    quotes = with_canonical_speakers(quotes)
     # the lexical index first: its working memory is freed before the vectors are joined
     bm25 = BM25Index.build(p.text for p in passages)
     passage_vectors = np.concatenate([p.passage_vectors for p in parts])
@@ -337,6 +367,12 @@ def _assemble(
     )
     part_offsets = np.zeros(len(quotes) + 1, dtype=np.int64)
     part_offsets[1:] = np.cumsum([len(v) for v in part_blocks]) if part_blocks else 0
+    token_blocks = [t for p in parts for per_passage in p.sentence_tokens for t in per_passage]
+    token_vectors = (
+        np.concatenate(token_blocks) if token_blocks else np.zeros((0, embedder.dimension), np.int8)
+    )
+    token_offsets = np.zeros(len(token_blocks) + 1, dtype=np.int64)
+    token_offsets[1:] = np.cumsum([len(t) for t in token_blocks]) if token_blocks else 0
     faiss_index = make_index(passage_vectors)
     articles = tuple(p.record for p in parts)
     manifest = Manifest(
@@ -366,6 +402,8 @@ def _assemble(
         quote_vectors=np.ascontiguousarray(quote_vectors, dtype=np.float32),
         quote_part_vectors=np.ascontiguousarray(quote_part_vectors, dtype=np.float32),
         quote_part_offsets=part_offsets,
+        token_vectors=np.ascontiguousarray(token_vectors, dtype=np.int8),
+        token_offsets=token_offsets,
     )
 
 

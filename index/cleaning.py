@@ -2,9 +2,14 @@
 
 Scraped news pages carry boilerplate: notification prompts, "Related stories"
 blocks and the headlines listed under them, image credits and captions, tag
-lines, repeated headlines and "Topics:" footers. Cleaning classifies every line
-of the original text and keeps the spans of the body paragraphs, so that every
-passage built from them maps back to the original text exactly.
+lines, repeated headlines and "Topics:" footers; datelines glued to the first
+line ("date 2023-07-11 …"), bylines and time stamps, spoiler banners, editors'
+notes, navigation ("Skip to main content"), and subheadings ("Why Rome?").
+Interview layouts are body: the "Q:" lines and the answers labelled with their
+speaker ("Simon Pegg: …", "SP: …"), however short. Bulleted lists after the
+headline are body ("Cons • Maybe too many characters"). Cleaning classifies
+every line of the original text and keeps the spans of the body paragraphs, so
+that every passage built from them maps back to the original text exactly.
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ class LineKind(StrEnum):
     FOOTER = "topics footer"
     DUPLICATE = "repeated line"
     SHORT = "tag line"
+    DATELINE = "dateline"
+    BYLINE = "byline"
+    SPOILER = "spoiler banner"
+    NOTE = "editor's note"
+    NAVIGATION = "navigation"
+    SUBHEADING = "subheading"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,68 @@ _ENDS_WITH_PERIOD = re.compile(r"\.(\s*[\"'”’)\]])*\s*$")
 _PROMPT_LEAD = re.compile(r"^\W*(please|to make sure you|make sure you|so you)\W*$", re.IGNORECASE)
 _INNER_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(\[]*[A-Z]")
 
+_GLUED_DATELINE = re.compile(r"date \d{4}-\d{2}-\d{2}\b")
+"""A machine dateline some scrapers glue to the start of the first line."""
+_WEEKDAYS = r"(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*"
+_MONTH_NAMES = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_CLOCK = r"\d{1,2}[:.]\d{2}(\s*[ap]\.?\s?m\.?)?(\s+[A-Z]{2,4})?"
+_DATELINE = re.compile(
+    rf"^((published|updated|posted|last updated|first published)( on)?\s*:?\s*)?"
+    rf"({_WEEKDAYS},?\s+)?"
+    rf"(\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH_NAMES},?\s+\d{{4}}|{_MONTH_NAMES}\s+\d{{1,2}}(st|nd|rd|th)?,?"
+    rf"\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_CLOCK})"
+    rf"(,?\s+(at\s+)?{_CLOCK})?(\s*\|.*)?$"
+    rf"|^(update|updated|posted|published)\s*:?\s*{_CLOCK}$"
+    rf"|^date \d{{4}}-\d{{2}}-\d{{2}}$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(by|words by|written by|reporting by)\s+[A-Z][\w.'’\-]+(\s+[A-Z][\w.'’\-]+){0,3}"
+    r"((\s*,\s*|\s+and\s+|\s*&\s*)[A-Z][\w.'’\-]+(\s+[A-Z][\w.'’\-]+){0,3})*"
+    r"(\s*[,|·•-]\s*[^.!?]{0,60})?$",
+)
+_SPOILER = re.compile(
+    r"\bspoilers? (ahead|below|follow|lie ahead|are ahead|warning|alert)\b|\bcontains? "
+    r"(major |heavy |full |some |plot )?spoilers\b|\b(major|heavy|full) spoilers\b"
+    r"|^\W*(warning|note|editor'?s note|caution|heads up|be warned)\b.{0,80}\bspoil"
+    r"|^\W*this (post|article|story|review|piece|feature|recap) (spoils|discusses|reveals)\b",
+    re.IGNORECASE,
+)
+SPOILER_MAX_CHARS = 250
+_EDITOR_NOTE = re.compile(
+    r"\bread the latest( here)?\b|\bour earlier (story|report|coverage) (is )?below\b"
+    r"|^\W*(editor'?s note|correction|clarification)\s*:"
+    r"|\bthis (story|article|piece|post) (has been|was) (updated|corrected)\b"
+    r"|\b(this|the) (piece|interview|article|story) was (written|conducted|recorded) "
+    r"(during|before) the .{0,60}\bstrikes?\b"
+    r"|\bwithout the labou?r of the (writers|actors)\b",
+    re.IGNORECASE,
+)
+NOTE_MAX_CHARS = 300
+_NAVIGATION = re.compile(
+    r"^(skip to (the )?(main )?content|open this photo in gallery:?|home\s*[»›>/|].*"
+    r"|back to top|jump to (the )?(comments|content)|advertisement|listen to (this )?article.{0,40}"
+    r"|share( this)?( article| story| on [\w ]{1,30})?|(view|see) (image )?gallery.{0,40}"
+    r"|close|menu|search|sign in|log in|subscribe( now)?)$",
+    re.IGNORECASE,
+)
+_TRAILING_CREDIT = re.compile(
+    r"\((image|photo|picture|video) credit[^)]{0,80}\)$|\((photo|picture|image) by [^)]{1,80}\)$"
+    r"|\((ap|afp|reuters|getty( images)?|pa|epa)( photo| images?)?\)$"
+    r"|/(getty images|ap|afp|reuters|shutterstock|alamy|epa)$",
+    re.IGNORECASE,
+)
+CAPTION_MAX_CHARS = 400
+_SPEAKER_LABEL = re.compile(
+    r"^(?P<label>Q|A|[A-Z]{2,3}|[A-Z][\w'’.\-]+(\s+[A-Z][\w'’.\-]+){1,2})\s*:\s+\S"
+)
+"""An interview line: "Q: …", "SP: …", "Simon Pegg: …"."""
+INTERVIEW_LABEL_REPEATS = 2
+"""A speaker label is an interview layout when it opens this many lines, or when the
+article has this many "Q:" lines."""
+_BULLET = re.compile(r"^[•·▪●◦‣*–\-]\s+\S")
+SUBHEADING_MAX_WORDS = 6
+
 RELATED_BLOCK_MAX_LINES = 8
 RELATED_HEADLINE_MAX_WORDS = 20
 """A line of a related block ending in '?' or '!' is still a headline up to this length."""
@@ -127,13 +200,20 @@ def clean_article(text: str, title: str | None = None) -> CleanedArticle:
     seen: set[str] = set()
     in_related = 0
     headline_seen = False
+    labels = _interview_labels(text, spans)
     for index, span in enumerate(spans):
         line = text[span.start : span.end]
         key = _normalise(line)
         following = spans[index + 1] if index + 1 < len(spans) else None
+        preceding = spans[index - 1] if index else None
         next_line = text[following.start : following.end] if following else ""
         attached = following is not None and not _blank_line_between(text, span, following)
-        kind = _classify(line, next_line, attached, in_related > 0, headline_seen)
+        alone = (following is None or not attached) and (
+            preceding is None or _blank_line_between(text, preceding, span)
+        )
+        begun = headline_seen or LineKind.BODY in kinds
+        context = _Context(next_line, attached, in_related > 0, begun, alone, labels)
+        kind = _classify(line, context)
         if title_key and key == title_key and kind is not LineKind.NOTIFICATION:
             kind = LineKind.HEADING
         if kind is LineKind.RELATED:
@@ -162,7 +242,8 @@ def clean_article(text: str, title: str | None = None) -> CleanedArticle:
 
 
 def _line_spans(text: str) -> list[Span]:
-    """Spans of the non-blank lines, without their surrounding whitespace."""
+    """Spans of the non-blank lines, without their surrounding whitespace; a dateline
+    glued to the start of a line ("date 2023-07-11 Headline…") is a line of its own."""
     spans: list[Span] = []
     for match in re.finditer(r"[^\n]+", text):
         line = match.group()
@@ -170,8 +251,28 @@ def _line_spans(text: str) -> list[Span]:
         if not stripped or not _has_letters(stripped):
             continue
         start = match.start() + (len(line) - len(line.lstrip()))
-        spans.append(Span(start, start + len(stripped)))
+        end = start + len(stripped)
+        glued = _GLUED_DATELINE.match(stripped)
+        if glued is not None and glued.end() < len(stripped):
+            rest = start + glued.end()
+            while rest < end and text[rest].isspace():
+                rest += 1
+            spans.append(Span(start, start + glued.end()))
+            start = rest
+        spans.append(Span(start, end))
     return spans
+
+
+def _interview_labels(text: str, spans: list[Span]) -> frozenset[str]:
+    """The speaker labels that lay out an interview in this article ("Q", "Simon Pegg")."""
+    counts: dict[str, int] = {}
+    for span in spans:
+        match = _SPEAKER_LABEL.match(text[span.start : span.end])
+        if match is not None:
+            counts[match["label"]] = counts.get(match["label"], 0) + 1
+    if counts.get("Q", 0) >= INTERVIEW_LABEL_REPEATS:
+        return frozenset(counts)  # a Q&A: every label in it names who answers
+    return frozenset(label for label, count in counts.items() if count >= INTERVIEW_LABEL_REPEATS)
 
 
 def _has_letters(line: str) -> bool:
@@ -188,28 +289,79 @@ def _blank_line_between(text: str, first: Span, second: Span) -> bool:
     return any(not part.strip() for part in between)
 
 
-def _classify(
-    line: str, next_line: str, attached: bool, in_related: bool, headline_seen: bool
-) -> LineKind:
-    """The kind of one line; ``attached``: ``next_line`` follows with no blank line between."""
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What classifying one line looks at around it."""
+
+    next_line: str
+    attached: bool
+    """``next_line`` follows with no blank line between."""
+    in_related: bool
+    headline_seen: bool
+    """The headline, or the first body line, has been seen: the article has begun."""
+    alone: bool
+    """The line is a block of its own (blank lines, or the text's ends, around it)."""
+    interview_labels: frozenset[str]
+
+
+def _classify(line: str, context: _Context) -> LineKind:
+    """The kind of one line."""
     stripped = line.strip()
-    if _is_notification(stripped):
-        return LineKind.NOTIFICATION
-    if _RELATED_HEADER.match(stripped):
+    furniture = _furniture_kind(stripped)
+    if furniture is not None:
+        return furniture
+    if context.in_related and not _looks_like_body(stripped):
         return LineKind.RELATED
-    if _FOOTER.match(stripped):
-        return LineKind.FOOTER
-    if _is_credit(stripped):
-        return LineKind.CREDIT
-    if in_related and not _looks_like_body(stripped):
-        return LineKind.RELATED
-    if headline_seen and attached and _is_credit(next_line.strip()) and len(stripped) < 300:
-        return LineKind.CAPTION  # a caption sits on the line directly above its credit
+    label = _SPEAKER_LABEL.match(stripped)
+    if label is not None and label["label"] in context.interview_labels:
+        return LineKind.BODY  # a question or an answer of an interview, however short
+    headline_seen = context.headline_seen
+    if headline_seen and _BULLET.match(stripped):
+        return LineKind.BODY
+    if (
+        headline_seen
+        and context.attached
+        and _is_credit(context.next_line.strip())
+        and len(stripped) < 300
+    ) or (len(stripped) <= CAPTION_MAX_CHARS and _TRAILING_CREDIT.search(stripped)):
+        return LineKind.CAPTION  # a caption sits above its credit, or ends with it
+    if headline_seen and context.alone and _is_subheading(stripped):
+        return LineKind.SUBHEADING
     if _is_heading_like(stripped):
-        if not headline_seen and _is_tag_line(stripped, next_line.strip()):
+        if not headline_seen and _is_tag_line(stripped, context.next_line.strip()):
             return LineKind.SHORT
         return LineKind.HEADING
     return LineKind.BODY
+
+
+def _furniture_kind(line: str) -> LineKind | None:
+    """The kind of a line that is page furniture whatever surrounds it."""
+    if _is_notification(line):
+        return LineKind.NOTIFICATION
+    if _RELATED_HEADER.match(line):
+        return LineKind.RELATED
+    if _FOOTER.match(line):
+        return LineKind.FOOTER
+    if _is_credit(line):
+        return LineKind.CREDIT
+    if _NAVIGATION.match(line):
+        return LineKind.NAVIGATION
+    if _DATELINE.match(line):
+        return LineKind.DATELINE
+    if _BYLINE.match(line):
+        return LineKind.BYLINE
+    if len(line) <= SPOILER_MAX_CHARS and _SPOILER.search(line):
+        return LineKind.SPOILER
+    if len(line) <= NOTE_MAX_CHARS and _EDITOR_NOTE.search(line):
+        return LineKind.NOTE
+    return None
+
+
+def _is_subheading(line: str) -> bool:
+    """A short question standing alone between paragraphs ("Why Rome?"): a sub-head."""
+    if not line.endswith("?") or any(mark in line for mark in '"“”«»'):
+        return False
+    return len(_WORD.findall(line)) <= SUBHEADING_MAX_WORDS
 
 
 def _is_notification(line: str) -> bool:

@@ -86,8 +86,29 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="measure answer and quote quality")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
     evaluate.add_argument("--baseline", action="store_true", help="also score the plain baseline")
+    evaluate.add_argument(
+        "--robustness",
+        action="store_true",
+        help="also score the seed questions among all real-news and 300 synthetic articles (slow)",
+    )
     _index_dir_option(evaluate)
     evaluate.set_defaults(run=_cmd_eval)
+
+    polnear = sub.add_parser(
+        "eval-quotes", help="score quote extraction, speakers and who-said on a PolNeAR split"
+    )
+    polnear.add_argument(
+        "--polnear", type=Path, required=True, help="a split folder, e.g. ../shared/polnear/dev"
+    )
+    polnear.add_argument("--limit", type=int, help="only the first N articles (by file name)")
+    polnear.add_argument("--queries", type=int, default=200, help="who-said queries (default 200)")
+    polnear.add_argument("--seed", type=int, default=0, help="who-said sampling seed (default 0)")
+    polnear.add_argument(
+        "--extraction-only", action="store_true", help="no index build and no who-said (fast)"
+    )
+    polnear.add_argument("--errors", action="store_true", help="list the errors by speaker")
+    polnear.add_argument("--json", action="store_true", help="print the scores as JSON")
+    polnear.set_defaults(run=_cmd_eval_quotes)
     return parser
 
 
@@ -167,7 +188,9 @@ def _cmd_ask(args: argparse.Namespace, settings: IndexSettings) -> int:
         except InvalidQuery as error:
             status = EXIT_FAILED if args.question != "-" else status
             _emit_invalid(
-                args.json, {"question": question, "answered": False, "passages": []}, error
+                args.json,
+                search_result_json(SearchResult(question=question, answered=False, passages=())),
+                error,
             )
             continue
         print(
@@ -187,7 +210,13 @@ def _emit_invalid(as_json: bool, empty: dict[str, Any], error: Exception) -> Non
 
 
 def source_json(source: SourceRef) -> dict[str, Any]:
-    return {"id": source.id, "title": source.title, "url": source.url, "outlet": source.outlet}
+    return {
+        "id": source.id,
+        "title": source.title,
+        "url": source.url,
+        "outlet": source.outlet,
+        "published": source.published,
+    }
 
 
 def search_result_json(result: SearchResult) -> dict[str, Any]:
@@ -204,6 +233,22 @@ def search_result_json(result: SearchResult) -> dict[str, Any]:
             }
             for hit in result.passages
         ],
+        "conflicts": [
+            {
+                "kind": conflict.kind,
+                "claims": [
+                    {
+                        "value": claim.value,
+                        "highlight": claim.highlight,
+                        "sources": [source_json(s) for s in claim.sources],
+                    }
+                    for claim in conflict.claims
+                ],
+            }
+            for conflict in result.conflicts
+        ],
+        "asked_for": result.asked_for,
+        "covers": list(result.covers),
     }
 
 
@@ -211,6 +256,8 @@ def format_source(source: SourceRef) -> str:
     parts = [source.title]
     if source.outlet:
         parts.append(source.outlet)
+    if source.published:
+        parts.append(source.published)
     if source.url:
         parts.append(source.url)
     parts.append(f"file {source.id}")
@@ -220,8 +267,16 @@ def format_source(source: SourceRef) -> str:
 def format_search_result(result: SearchResult) -> str:
     lines = [f"Q: {result.question}"]
     if not result.answered:
-        lines.append("I couldn't find that in the articles.")
+        asked = f" (no {result.asked_for} is given)" if result.asked_for else ""
+        lines.append(f"I couldn't find that in the articles{asked}.")
+        if result.covers:
+            lines.append("The nearest articles cover: " + "; ".join(result.covers))
         return "\n".join(lines) + "\n"
+    for conflict in result.conflicts:
+        lines.append(f"The sources disagree on the {conflict.kind}:")
+        for claim in conflict.claims:
+            cited = ", ".join(source.title for source in claim.sources)
+            lines.append(f"   {claim.value}: “{claim.highlight}” — {cited}")
     for rank, hit in enumerate(result.passages, 1):
         lines.append(f"{rank}. {hit.highlight}  (score {hit.score:.2f})")
         lines.extend(f"   {line}" for line in hit.text.splitlines())
@@ -312,9 +367,68 @@ def _cmd_quotes(args: argparse.Namespace, settings: IndexSettings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: IndexSettings) -> int:
-    from index.evaluation import format_report, run_evaluation
+    from index.evaluation import SyntheticWriter, format_report, run_evaluation
 
+    write_synthetic: SyntheticWriter | None = None
+    if args.robustness:
+        try:
+            from bench.corpus import write_corpus
+
+            write_synthetic = write_corpus
+        except ImportError:
+            print(
+                "error: --robustness needs the repository's bench package: run it from the "
+                "repository root",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     service = _service(settings)
-    report = run_evaluation(service, baseline=args.baseline)
+    report = run_evaluation(service, baseline=args.baseline, write_synthetic=write_synthetic)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return EXIT_OK
+
+
+def _cmd_eval_quotes(args: argparse.Namespace, settings: IndexSettings) -> int:
+    from index.polnear import PolnearError
+
+    try:
+        report = _polnear_report(args, settings)
+    except PolnearError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(report)
+    return EXIT_OK
+
+
+def _polnear_report(args: argparse.Namespace, settings: IndexSettings) -> str:
+    from index.polnear import load_split, who_said_cases
+    from index.quote_benchmark import (
+        MATCHING,
+        PROJECT,
+        format_errors,
+        format_runs,
+        run_json,
+        run_system,
+        split_corpus,
+    )
+
+    split = load_split(args.polnear)
+    corpus = split_corpus(split, args.limit)
+    split = split.limited_to(a.id for a in corpus.articles)
+    embedder = None
+    if not args.extraction_only:
+        from index.embedding import load_embedder
+
+        embedder = load_embedder(settings.embedding_model)
+    cases = who_said_cases(split.quotes, args.queries, args.seed)
+    run = run_system(PROJECT, split, corpus, embedder, cases)
+    if args.json:
+        row = {
+            "split": str(args.polnear),
+            "seed": args.seed,
+            "matching": MATCHING,
+            **run_json(run, errors=args.errors),
+        }
+        return json.dumps(row, indent=2, ensure_ascii=False)
+    text = format_runs([run], str(args.polnear))
+    return text + ("\n\n" + format_errors(run) if args.errors else "")

@@ -3,6 +3,12 @@
 An embedder turns passages into normalised vectors and, in the same pass, gives
 a vector for each sentence of each passage: the model's token embeddings are
 mean-pooled over the sentence's tokens, so sentences cost no extra inference.
+
+The same pass also keeps each sentence's content tokens (stopwords and
+punctuation left out), quantised to int8, for late interaction: a question's
+content tokens each find their best match among a sentence's (MaxSim, as in
+ColBERT), which rewards the sentence that has a counterpart for every part of
+the question rather than one that is only about the same topic.
 """
 
 from __future__ import annotations
@@ -12,13 +18,14 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
+from index.lexical import STOPWORDS
 from index.settings import DEFAULT_MODEL
 
 if TYPE_CHECKING:
@@ -27,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
+TokenVectors = npt.NDArray[np.int8]
+"""Token vectors quantised to int8: each row a unit vector scaled by 127 / its largest
+component (``dequantise`` gives unit vectors back)."""
 TOKEN_BUDGET = 2048
 """Padded tokens per forward pass: 16 passages of ~128 tokens, or ~150 questions. Working
 memory grows with it (peak RSS +330 MB at 8192, +180 MB at 2048 over the loaded model) while
@@ -41,6 +51,42 @@ class PassageEmbeddings:
     """One normalised vector per passage, shape (n, dimension)."""
     segments: tuple[Vectors, ...]
     """For each passage, one normalised vector per segment, shape (k_i, dimension)."""
+    tokens: tuple[tuple[TokenVectors, ...], ...] | None = None
+    """For each passage, each segment's content-token vectors (``quantise``d), or
+    ``None`` when the embedder gives no token vectors."""
+
+
+def quantise(vectors: Vectors) -> TokenVectors:
+    """Unit vectors as int8, each row scaled so its largest component is ±127."""
+    if not len(vectors):
+        return np.zeros(vectors.shape, np.int8)
+    peak = np.abs(vectors).max(axis=1, keepdims=True)
+    peak[peak == 0] = 1.0
+    scaled: TokenVectors = np.round(vectors * (127.0 / peak)).astype(np.int8)
+    return scaled
+
+
+def dequantise(tokens: TokenVectors) -> Vectors:
+    return normalise_rows(tokens.astype(np.float32))
+
+
+def is_content_token(piece: str) -> bool:
+    """Whether a word piece carries meaning: not punctuation, not a stopword."""
+    if piece.startswith("##"):
+        return True
+    return piece.isalnum() and piece not in STOPWORDS and piece not in _SPECIAL_TOKENS
+
+
+_SPECIAL_TOKENS = frozenset({"[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]"})
+
+
+@dataclass(frozen=True, slots=True)
+class QueryEncoding:
+    """A question's vector and, when the embedder gives them, its content-token vectors."""
+
+    vector: npt.NDArray[np.float32]
+    tokens: Vectors | None = None
+    """Normalised vectors of the question's content tokens, shape (m, dimension)."""
 
 
 class Embedder(Protocol):
@@ -59,6 +105,20 @@ class Embedder(Protocol):
     def encode_passages(
         self, texts: Sequence[str], segments: Sequence[Segments]
     ) -> PassageEmbeddings: ...
+
+
+@runtime_checkable
+class TokenEmbedder(Protocol):
+    """An embedder that also gives a question's content-token vectors."""
+
+    def encode_query_tokens(self, texts: Sequence[str]) -> list[QueryEncoding]: ...
+
+
+def encode_with_tokens(embedder: Embedder, texts: Sequence[str]) -> list[QueryEncoding]:
+    """Each text's vector, with its token vectors when the embedder gives them."""
+    if isinstance(embedder, TokenEmbedder):
+        return embedder.encode_query_tokens(texts)
+    return [QueryEncoding(vector) for vector in embedder.encode_queries(texts)]
 
 
 def normalise_rows(matrix: npt.NDArray[Any]) -> Vectors:
@@ -119,29 +179,41 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self._dimension), np.float32)
         ids, _ = self._tokenize(texts)
         vectors = np.zeros((len(texts), self._dimension), np.float32)
-        with self._lock:  # torch inference is not re-entrant across threads cheaply
-            for rows in token_batches([len(row) for row in ids], self._token_budget):
-                _, pooled = self._forward([ids[i] for i in rows])
-                vectors[rows] = pooled
+        for i, _, pooled in self._outputs(ids):
+            vectors[i] = pooled
         return normalise_rows(vectors)
+
+    def encode_query_tokens(self, texts: Sequence[str]) -> list[QueryEncoding]:
+        """Each text's vector and content-token vectors, from one pass of the model."""
+        if not texts:
+            return []
+        ids, _ = self._tokenize(texts)
+        vectors = np.zeros((len(texts), self._dimension), np.float32)
+        content: list[Vectors] = [np.zeros((0, self._dimension), np.float32)] * len(texts)
+        for i, tokens, pooled in self._outputs(ids):
+            vectors[i] = pooled
+            content[i] = normalise_rows(tokens[self._content_mask(ids[i], len(tokens))])
+        vectors = normalise_rows(vectors)
+        return [QueryEncoding(vectors[i], content[i]) for i in range(len(texts))]
 
     def encode_passages(
         self, texts: Sequence[str], segments: Sequence[Segments]
     ) -> PassageEmbeddings:
         if not texts:
-            return PassageEmbeddings(np.zeros((0, self._dimension), np.float32), ())
+            return PassageEmbeddings(np.zeros((0, self._dimension), np.float32), (), ())
         ids, offsets = self._tokenize(texts)
         passage_vectors = np.zeros((len(texts), self._dimension), np.float32)
         segment_vectors: list[Vectors] = [np.zeros((0, self._dimension), np.float32)] * len(texts)
-        with self._lock:
-            for rows in token_batches([len(row) for row in ids], self._token_budget):
-                tokens, pooled = self._forward([ids[i] for i in rows])
-                for position, i in enumerate(rows):
-                    passage_vectors[i] = pooled[position]
-                    segment_vectors[i] = pool_segments(
-                        tokens[position, : len(ids[i])], offsets[i], segments[i], pooled[position]
-                    )
-        return PassageEmbeddings(normalise_rows(passage_vectors), tuple(segment_vectors))
+        segment_tokens: list[tuple[TokenVectors, ...]] = [()] * len(texts)
+        for i, tokens, pooled in self._outputs(ids):
+            passage_vectors[i] = pooled
+            segment_vectors[i] = pool_segments(tokens, offsets[i], segments[i], pooled)
+            segment_tokens[i] = _segment_tokens(
+                tokens, offsets[i], self._content_mask(ids[i], len(tokens)), segments[i]
+            )
+        return PassageEmbeddings(
+            normalise_rows(passage_vectors), tuple(segment_vectors), tuple(segment_tokens)
+        )
 
     def _tokenize(
         self, texts: Sequence[str]
@@ -156,6 +228,27 @@ class SentenceTransformerEmbedder:
             return_token_type_ids=False,
         )
         return encoded["input_ids"], encoded["offset_mapping"]
+
+    def _outputs(
+        self, ids: Sequence[Sequence[int]]
+    ) -> Iterator[tuple[int, npt.NDArray[np.float32], npt.NDArray[np.float32]]]:
+        """Each text's token embeddings (its own tokens, no padding) and pooled vector.
+
+        The model runs on token batches under the budget; a batch's outputs are given
+        out before the next batch runs, so only one batch's activations are alive.
+        """
+        for rows in token_batches([len(row) for row in ids], self._token_budget):
+            with self._lock:  # torch inference is not re-entrant across threads cheaply
+                tokens, pooled = self._forward([ids[i] for i in rows])
+            for position, i in enumerate(rows):
+                yield i, tokens[position, : len(ids[i])], pooled[position]
+
+    def _content_mask(self, ids: Sequence[int], length: int) -> npt.NDArray[np.bool_]:
+        """Which of ``length`` token rows are content tokens (rows past ``ids`` are padding)."""
+        pieces = self._model.tokenizer.convert_ids_to_tokens(list(ids)[:length])
+        mask = np.zeros(length, dtype=bool)
+        mask[: len(pieces)] = [is_content_token(p) for p in pieces]
+        return mask
 
     def _forward(
         self, rows: Sequence[Sequence[int]]
@@ -226,6 +319,24 @@ def pool_segments(
     return normalise_rows(pooled)
 
 
+def _segment_tokens(
+    tokens: npt.NDArray[np.float32],
+    offsets: Sequence[tuple[int, int]],
+    content: npt.NDArray[np.bool_],
+    segments: Segments,
+) -> tuple[TokenVectors, ...]:
+    """Each segment's content tokens (a token belongs to the segment it starts in)."""
+    n = min(len(tokens), len(offsets), len(content))
+    starts = np.array([start for start, _ in offsets[:n]], dtype=np.int64)
+    ends = np.array([end for _, end in offsets[:n]], dtype=np.int64)
+    keep = content[:n] & (ends > starts)
+    unit = normalise_rows(tokens[:n])
+    return tuple(
+        quantise(unit[keep & (starts >= seg_start) & (starts < seg_end)])
+        for seg_start, seg_end in segments
+    )
+
+
 class HashingEmbedder:
     """A small deterministic embedder for tests of plumbing: bag of hashed words.
 
@@ -258,6 +369,19 @@ class HashingEmbedder:
             return np.zeros((0, self._dimension), np.float32)
         return normalise_rows(np.stack([self._vector(text) for text in texts]))
 
+    def _word_vectors(self, text: str) -> Vectors:
+        words = [w for w in re.findall(r"\w+", text.casefold()) if w not in STOPWORDS]
+        if not words:
+            return np.zeros((0, self._dimension), np.float32)
+        return normalise_rows(np.stack([self._vector(word) for word in words]))
+
+    def encode_query_tokens(self, texts: Sequence[str]) -> list[QueryEncoding]:
+        vectors = self.encode_queries(texts)
+        return [
+            QueryEncoding(vector, self._word_vectors(text))
+            for vector, text in zip(vectors, texts, strict=True)
+        ]
+
     def encode_passages(
         self, texts: Sequence[str], segments: Sequence[Segments]
     ) -> PassageEmbeddings:
@@ -268,7 +392,11 @@ class HashingEmbedder:
             else np.zeros((0, self._dimension), np.float32)
             for text, spans in zip(texts, segments, strict=True)
         )
-        return PassageEmbeddings(passages, pooled)
+        tokens = tuple(
+            tuple(quantise(self._word_vectors(text[start:end])) for start, end in spans)
+            for text, spans in zip(texts, segments, strict=True)
+        )
+        return PassageEmbeddings(passages, pooled, tokens)
 
 
 def load_embedder(model: str) -> Embedder:

@@ -5,14 +5,25 @@ it contains one of the expected answer spans), highlight@1 (the highlighted
 sentence itself contains or lies within the span) and no-answer accuracy over
 unanswerable ones. The plain baseline (3-sentence windows of the raw text,
 dense retrieval only, top-1, always answering) is scored on the same set.
+
+Sets: the seed questions (``retrieval.json``) on the index being served, and
+each real-news half under ``evaldata/realnews/<half>/`` (``articles/`` and
+``questions.json``, optionally ``who_said.json``) on an index of that half's
+articles alone, built in a temporary folder. A half without its folder is
+reported as skipped. Robustness (opt-in, slow): the seed questions on an index
+of the seeds, every real-news article and synthetic articles, next to the
+seed-only score.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
+import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +37,13 @@ from index.sentences import split_sentences
 from index.service import CorpusService
 
 EVALDATA = Path(__file__).parent / "evaldata"
+REALNEWS = EVALDATA / "realnews"
+REALNEWS_HALVES = ("dev", "heldout")
+"""The real-news halves always reported (as skipped when absent), in this order."""
+ROBUSTNESS_SYNTHETIC = 300
+
+SyntheticWriter = Callable[[Path, int], object]
+"""Writes that many synthetic articles (text + sidecar) into a folder (``bench.corpus``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +106,8 @@ def score_rankings(
     refused = sum(1 for _, (answered, _, _) in unanswerable if not answered)
     off_topic = [(c, r) for c, r in unanswerable if c.kind == "off-topic"]
     off_topic_refused = sum(1 for _, (answered, _, _) in off_topic if not answered)
+    on_topic = [(c, r) for c, r in unanswerable if c.kind != "off-topic"]
+    on_topic_refused = sum(1 for _, (answered, _, _) in on_topic if not answered)
     wrongly_answered = [
         f"{c.question} ({c.kind})" for c, (answered, _, _) in unanswerable if answered
     ]
@@ -101,6 +121,8 @@ def score_rankings(
         "highlight@1": round(highlight1 / n, 4),
         "no_answer_accuracy": round(refused / max(1, len(unanswerable)), 4),
         "off_topic_refused": round(off_topic_refused / max(1, len(off_topic)), 4),
+        "unanswerable_refused_of": f"{on_topic_refused}/{len(on_topic)}",
+        "off_topic_refused_of": f"{off_topic_refused}/{len(off_topic)}",
         "misses": misses,
         "wrongly_answered": wrongly_answered,
     }
@@ -142,7 +164,143 @@ def evaluate_baseline(
     return score_rankings(cases, rankings)
 
 
-def run_evaluation(service: CorpusService, baseline: bool = False) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class RealNewsSet:
+    """One real-news half: its articles folder and questions (who-said queries if any)."""
+
+    name: str
+    folder: Path
+
+    @property
+    def articles(self) -> Path:
+        return self.folder / "articles"
+
+    @property
+    def questions(self) -> Path:
+        return self.folder / "questions.json"
+
+    @property
+    def who_said(self) -> Path:
+        return self.folder / "who_said.json"
+
+    @property
+    def present(self) -> bool:
+        return self.articles.is_dir() and self.questions.is_file()
+
+
+def realnews_sets(root: Path = REALNEWS) -> list[RealNewsSet]:
+    """The known halves (present or not), then any other half found under ``root``."""
+    names = list(REALNEWS_HALVES)
+    if root.is_dir():
+        names += sorted(p.name for p in root.iterdir() if p.is_dir() and p.name not in names)
+    return [RealNewsSet(name, root / name) for name in names]
+
+
+def missing_spans(half: RealNewsSet) -> list[str]:
+    """Answerable questions none of whose spans is in the article they name."""
+    rows = json.loads(half.questions.read_text(encoding="utf-8"))["questions"]
+    texts: dict[str, str] = {}
+    missing = []
+    for row in rows:
+        if row.get("kind", "answerable") != "answerable":
+            continue
+        slug = row.get("article", "")
+        path = half.articles / f"{slug}.txt"
+        if slug not in texts:
+            texts[slug] = _norm(path.read_text(encoding="utf-8")) if path.is_file() else ""
+        if not any(_norm(answer) in texts[slug] for answer in row["answers"]):
+            missing.append(f"{row['question']} ({slug or 'no article'})")
+    return missing
+
+
+def _temporary_service(
+    template: CorpusService, articles: Path, index_dir: Path
+) -> tuple[CorpusService, float]:
+    """A service over ``articles`` with its index built in ``index_dir``; build seconds."""
+    settings = template.settings.model_copy(update={"seeds_dir": articles, "index_dir": index_dir})
+    service = CorpusService(settings, embedder=template.embedder)
+    started = time.perf_counter()
+    service.reindex()
+    return service, time.perf_counter() - started
+
+
+def evaluate_realnews(
+    template: CorpusService, half: RealNewsSet, baseline: bool = False
+) -> dict[str, Any]:
+    """Scores of one half on an index of its own articles (built in a temporary folder)."""
+    cases = load_retrieval_cases(half.questions)
+    report: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix=f"eval-{half.name}-") as tmp:
+        service, seconds = _temporary_service(template, half.articles, Path(tmp) / "index")
+        try:
+            scores = evaluate_service(service, cases)
+            scores["articles"] = len(service.snapshot.articles)
+            scores["build_seconds"] = round(seconds, 1)
+            report[f"realnews_{half.name}"] = scores
+            if baseline:
+                report[f"realnews_{half.name}_baseline"] = evaluate_baseline(
+                    half.articles, service.embedder, cases
+                )
+            if half.who_said.is_file():
+                from index.quote_evaluation import evaluate_who_said
+
+                report[f"realnews_{half.name}_who_said"] = evaluate_who_said(service, half.who_said)
+        finally:
+            service.close()
+    return report
+
+
+def evaluate_robustness(
+    template: CorpusService,
+    seed_scores: dict[str, Any],
+    halves: Sequence[RealNewsSet],
+    write_synthetic: SyntheticWriter,
+    synthetic: int = ROBUSTNESS_SYNTHETIC,
+) -> dict[str, Any]:
+    """The seed questions on seeds + every real-news article + synthetic ones."""
+    cases = load_retrieval_cases()
+    with tempfile.TemporaryDirectory(prefix="eval-robustness-") as tmp:
+        corpus = Path(tmp) / "articles"
+        folders = [template.settings.seeds_dir] + [h.articles for h in halves if h.present]
+        for folder in folders:
+            _copy_articles(folder, corpus)
+        write_synthetic(corpus, synthetic)
+        service, seconds = _temporary_service(template, corpus, Path(tmp) / "index")
+        try:
+            scores = evaluate_service(service, cases)
+            articles = len(service.snapshot.articles)
+        finally:
+            service.close()
+    answerable = scores["answerable"]
+    lost = round((seed_scores["hit@1"] - scores["hit@1"]) * answerable)
+    return {
+        "articles": articles,
+        "synthetic_articles": synthetic,
+        "build_seconds": round(seconds, 1),
+        "seed_hit@1": seed_scores["hit@1"],
+        "hit@1_delta": round(scores["hit@1"] - seed_scores["hit@1"], 4),
+        "seed_questions_lost_at_1": lost,
+        **scores,
+    }
+
+
+def _copy_articles(source: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.iterdir()):
+        if path.is_file() and path.suffix in {".txt", ".md", ".json"}:
+            destination = target / path.name
+            if destination.exists():
+                raise ValueError(f"two evaluation articles are named {path.name}")
+            shutil.copy2(path, destination)
+
+
+def run_evaluation(
+    service: CorpusService,
+    baseline: bool = False,
+    realnews: Sequence[RealNewsSet] | None = None,
+    write_synthetic: SyntheticWriter | None = None,
+) -> dict[str, Any]:
+    """Every set's scores; robustness too when ``write_synthetic`` is given."""
     cases = load_retrieval_cases()
     report: dict[str, Any] = {"retrieval": evaluate_service(service, cases)}
     if baseline:
@@ -150,7 +308,63 @@ def run_evaluation(service: CorpusService, baseline: bool = False) -> dict[str, 
     from index.quote_evaluation import evaluate_quotes
 
     report.update(evaluate_quotes(service))
+    halves = realnews_sets() if realnews is None else list(realnews)
+    for half in halves:
+        if not half.present:
+            report[f"realnews_{half.name}"] = {
+                "skipped": f"no articles or questions in {half.folder}"
+            }
+            continue
+        bad = missing_spans(half)
+        if bad:
+            report[f"realnews_{half.name}_data"] = {"spans_not_in_their_article": bad}
+        report.update(evaluate_realnews(service, half, baseline))
+    if write_synthetic is not None:
+        report["robustness"] = evaluate_robustness(
+            service, report["retrieval"], halves, write_synthetic
+        )
     return report
+
+
+_SUMMARY_SETS = (
+    ("seeds", "retrieval", "baseline"),
+    ("realnews dev", "realnews_dev", "realnews_dev_baseline"),
+    ("realnews heldout", "realnews_heldout", "realnews_heldout_baseline"),
+    ("robustness", "robustness", None),
+)
+_SUMMARY_COLUMNS = (
+    ("hit@1", "hit@1"),
+    ("hit@3", "hit@3"),
+    ("MRR", "mrr"),
+    ("hl@1", "highlight@1"),
+    ("unans refused", "unanswerable_refused_of"),
+    ("off-topic refused", "off_topic_refused_of"),
+)
+
+
+def summary_rows(report: dict[str, Any]) -> list[list[str]]:
+    """One row per scored set and per baseline beside it (the table ``format_report`` ends with)."""
+    rows = [["set"] + [title for title, _ in _SUMMARY_COLUMNS]]
+    known = {key for _, key, _ in _SUMMARY_SETS}
+    extra = [
+        (key.removeprefix("realnews_").replace("_", " "), key, f"{key}_baseline")
+        for key in report
+        if key.startswith("realnews_")
+        and key not in known
+        and "hit@1" in report[key]
+        and not key.endswith("_baseline")
+    ]
+    for label, key, base in (*_SUMMARY_SETS, *extra):
+        for name, scores in ((label, report.get(key)), ("  baseline", report.get(base or ""))):
+            if isinstance(scores, dict) and "hit@1" in scores:
+                rows.append([name] + [_cell(scores[k]) for _, k in _SUMMARY_COLUMNS])
+            elif isinstance(scores, dict) and "skipped" in scores:
+                rows.append([name, "skipped: " + scores["skipped"]])
+    return rows
+
+
+def _cell(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -166,4 +380,12 @@ def format_report(report: dict[str, Any]) -> str:
                 lines.append(f"  {key}: {value:.3f}")
             else:
                 lines.append(f"  {key}: {value}")
+    rows = summary_rows(report)
+    table = [row for row in rows if len(row) > 2]
+    widths = [max(len(row[i]) for row in table) for i in range(len(rows[0]))]
+    widths[0] = max(len(row[0]) for row in rows)
+    lines.append("== summary (each set next to the plain baseline)")
+    for row in rows:
+        cells = row if len(row) > 2 else [row[0].ljust(widths[0]), row[1]]
+        lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)))
     return "\n".join(lines)

@@ -32,6 +32,8 @@ class SourceRef:
     title: str
     url: str | None = None
     outlet: str | None = None
+    published: str | None = None
+    """When the article was published, as its metadata gives it (e.g. ``2023-07-11``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +47,17 @@ class Article:
     content_hash: str
     url: str | None = None
     outlet: str | None = None
+    published: str | None = None
 
     @property
     def source(self) -> SourceRef:
-        return SourceRef(id=self.id, title=self.title, url=self.url, outlet=self.outlet)
+        return SourceRef(
+            id=self.id,
+            title=self.title,
+            url=self.url,
+            outlet=self.outlet,
+            published=self.published,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +108,17 @@ class ArticleRecord:
     outlet: str | None = None
     passages: int = 0
     quotes: int = 0
+    published: str | None = None
 
     @property
     def source(self) -> SourceRef:
-        return SourceRef(id=self.id, title=self.title, url=self.url, outlet=self.outlet)
+        return SourceRef(
+            id=self.id,
+            title=self.title,
+            url=self.url,
+            outlet=self.outlet,
+            published=self.published,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +135,10 @@ class StoredQuote:
     reported_by: str | None = None
     parent: int | None = None
     in_headline: bool = False
+    speaker_as_written: str | None = None
+    """The speaker as the article names them; ``speaker`` is the canonical name of that
+    person or organisation across the index (see ``index.speakers``)."""
+    reported_by_as_written: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +157,51 @@ class PassageHit:
 
 
 @dataclass(frozen=True, slots=True)
+class ConflictingClaim:
+    """One side of a conflict: the value one source gives, in its own sentence."""
+
+    value: str
+    """The differing value as the sentence writes it ("July 15")."""
+    highlight: str
+    """The sentence that gives it."""
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Sources that disagree on one fact the question asks about.
+
+    ``kind`` is the kind of answer they disagree on ("date", "number", "age",
+    "sum of money"...); ``claims`` holds two or more differing values, best
+    ranked first, each with the sentence that gives it and its sources. For the
+    seeds, "When does Dead Reckoning open?" gives ``kind="date"`` and the claims
+    "July 15" (one article) and "July 10" (another).
+    """
+
+    kind: str
+    claims: tuple[ConflictingClaim, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
-    """The outcome of a question: ``answered`` is false when nothing is relevant."""
+    """The outcome of a question: ``answered`` is false when nothing is relevant.
+
+    ``conflicts``: facts on which the best passages disagree (see ``Conflict``);
+    every passage involved stays in ``passages``. Empty when the sources agree.
+
+    ``asked_for`` and ``covers`` explain a refusal on topic: ``asked_for`` is the
+    kind of answer the question wanted that no candidate sentence offers ("height",
+    "sum of money"...), and ``covers`` the titles of the articles nearest to the
+    question, so a reply can say what the articles do talk about. Both are empty
+    for an answered or an off-topic question.
+    """
 
     question: str
     answered: bool
     passages: tuple[PassageHit, ...]
+    conflicts: tuple[Conflict, ...] = ()
+    asked_for: str | None = None
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

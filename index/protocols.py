@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from index.models import BuildReport, CorpusInfo, SearchResult, WhoSaidResult
+from index.models import BuildReport, CorpusInfo, QuoteMatch, SearchResult, WhoSaidResult
 
 ProgressCallback = Callable[[str, float], None]
 """Called with a short stage description and the fraction done (0.0 to 1.0)."""
@@ -27,6 +27,14 @@ class AnswerService(Protocol):
 
     def quote_suggestions(self, prefix: str, limit: int = 25) -> list[str]:
         """Known quotes for autocomplete, best matches for ``prefix`` first."""
+        ...
+
+    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+        """Quoted speakers for autocomplete, best matches for ``prefix`` first."""
+        ...
+
+    def speaker_quotes(self, speaker: str) -> list[QuoteMatch]:
+        """Every quote of one speaker (named exactly, else any part of the name)."""
         ...
 
     def info(self) -> CorpusInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from index.quote_index import to_quote
@@ -33,8 +34,9 @@ def evaluate_quotes(service: CorpusService) -> dict[str, Any]:
     }
 
 
-def evaluate_who_said(service: CorpusService) -> dict[str, Any]:
-    cases = load_who_said()
+def evaluate_who_said(service: CorpusService, path: Path | None = None) -> dict[str, Any]:
+    """Who-said accuracy on the queries in ``path`` (default: the seed set ``who_said.json``)."""
+    cases = load_who_said(path)
     right = refused = 0
     errors: list[str] = []
     matchable = [c for c in cases if c.speaker is not None]

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
 from index.cleaning import CleanedArticle
 from index.models import Article, Span, StoredQuote
 from index.quotes import Quote, extract_quotes
 from index.sentences import split_sentences
+from index.speakers import SpeakerDirectory
+
+QuoteExtractor = Callable[[Article, CleanedArticle], list[Quote]]
+"""Finds and attributes the quotes of one cleaned article (``article_quotes`` is the project's)."""
 
 
 def extract_article_quotes(article: Article, cleaned: CleanedArticle) -> list[StoredQuote]:
     """The quotes of one article's headline and body, numbered from 0 within the article."""
+    return [
+        to_stored(article.id, i, quote) for i, quote in enumerate(article_quotes(article, cleaned))
+    ]
+
+
+def article_quotes(article: Article, cleaned: CleanedArticle) -> list[Quote]:
+    """The quotes of one article's headline and body, as the extractor gives them (with parts)."""
     blocks = sorted(
         [*([cleaned.headline] if cleaned.headline is not None else []), *cleaned.paragraphs],
         key=lambda span: span.start,
     )
     if not blocks:
         return []
-    return [
-        to_stored(article.id, i, quote)
-        for i, quote in enumerate(extract_quotes(article.text, blocks))
-    ]
+    return extract_quotes(article.text, blocks)
 
 
 def quote_sentences(text: str) -> list[str]:
@@ -40,7 +51,34 @@ def to_stored(article_id: str, number: int, quote: Quote) -> StoredQuote:
         reported_by=quote.reported_by,
         parent=quote.parent,
         in_headline=quote.in_headline,
+        speaker_as_written=quote.speaker,
+        reported_by_as_written=quote.reported_by,
     )
+
+
+def with_canonical_speakers(quotes: Sequence[StoredQuote]) -> list[StoredQuote]:
+    """The quotes of a whole index with ``speaker`` and ``reported_by`` set to the canonical
+    name of each person or organisation across all of them (as written kept aside)."""
+    written = [
+        (q.speaker_as_written or q.speaker, q.reported_by_as_written or q.reported_by)
+        for q in quotes
+    ]
+    directory = SpeakerDirectory(
+        (q.article_id, name)
+        for q, names in zip(quotes, written, strict=True)
+        for name in names
+        if name
+    )
+    return [
+        replace(
+            q,
+            speaker=directory.canonical(q.article_id, speaker),
+            reported_by=directory.canonical(q.article_id, reported_by),
+            speaker_as_written=speaker,
+            reported_by_as_written=reported_by,
+        )
+        for q, (speaker, reported_by) in zip(quotes, written, strict=True)
+    ]
 
 
 def to_quote(stored: StoredQuote) -> Quote:

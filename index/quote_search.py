@@ -175,8 +175,15 @@ class QuoteSearcher:
         return (starts + contains)[:limit]
 
     def quotes(self, speaker: str | None = None) -> list[StoredQuote]:
-        """Every stored quote, or those whose speaker matches ``speaker`` (any part of the name)."""
+        """Every stored quote, or every quote of the people ``speaker`` names: any part of
+        their canonical name or of a name an article wrote (``Mr. Cruise``: all of Tom
+        Cruise's quotes)."""
         if speaker is None:
             return list(self.snapshot.quotes)
         wanted = _plain(speaker)
-        return [q for q in self.snapshot.quotes if q.speaker and wanted in _plain(q.speaker)]
+        people = {
+            q.speaker
+            for q in self.snapshot.quotes
+            if any(name and wanted in _plain(name) for name in (q.speaker, q.speaker_as_written))
+        }
+        return [q for q in self.snapshot.quotes if q.speaker is not None and q.speaker in people]

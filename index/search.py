@@ -3,11 +3,19 @@
 1. Candidates: the passages nearest to the question in the FAISS index, and
    the best BM25 passages.
 2. Each candidate's sentences are scored by meaning (their vectors, pooled from
-   the passage's pass through the model) and by words (idf-weighted coverage of
-   the question's terms); the best one is the highlight.
+   the passage's pass through the model), by late interaction (each content
+   token of the question matched to its best counterpart among the sentence's
+   stored token vectors, MaxSim) and by words (idf-weighted coverage of the
+   question's terms); the best one is the highlight.
 3. A passage's score blends its own similarity with its best sentence's. When
    the best score is under the no-answer threshold, the result says so.
 4. The same statement in several articles is one hit listing every source.
+5. When the question asks for a kind of answer (a height, a sum of money, a
+   date...) and no relevant candidate sentence offers one, the articles do not
+   say: the result is refused, naming what was asked for and what the nearest
+   articles cover.
+6. When the best answers give different values for the asked fact, the result
+   lists the conflict (``index.conflicts``).
 """
 
 from __future__ import annotations
@@ -20,9 +28,10 @@ import numpy as np
 import numpy.typing as npt
 
 from index.answer_types import AnswerType, offers, question_type
-from index.embedding import Embedder
+from index.conflicts import Answer, find_conflict
+from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
-from index.models import Passage, PassageHit, SearchResult, SourceRef
+from index.models import Conflict, Passage, PassageHit, SearchResult, SourceRef
 from index.snapshot import IndexSnapshot
 
 CACHE_LIMIT = 500_000
@@ -45,9 +54,20 @@ class SearchConfig:
     passage_weight: float = 0.35
     sentence_weight: float = 0.45
     lexical_weight: float = 0.20
+    late_weight: float = 0.15
+    late_center: float = 0.5
+    """Late interaction adds ``late_weight * (maxsim - late_center)`` to a sentence's score:
+    centred, so a question encoded without token vectors is judged on the same scale."""
     answer_type_bonus: float = 0.1
     """Added when a sentence holds the kind of answer the question asks for: it helps
     rank and highlight, but never makes an irrelevant passage an answer."""
+    on_topic_margin: float = 0.08
+    """A refused question whose best candidate scores within this margin under the
+    threshold is on topic: the refusal lists what the nearest articles cover."""
+    covers: int = 3
+    """Article titles listed in ``covers`` at most."""
+    conflict_depth: int = 5
+    """Answers (after merging duplicates) examined for conflicting values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,23 +101,97 @@ class Searcher:
         """Answer several questions, encoding them in one batch."""
         if not questions:
             return []
-        vectors = self.embedder.encode_queries(list(questions))
-        return [self.search_vector(q, v, k) for q, v in zip(questions, vectors, strict=True)]
+        encodings = encode_with_tokens(self.embedder, list(questions))
+        return [
+            self.search_vector(q, e.vector, k, tokens=e.tokens)
+            for q, e in zip(questions, encodings, strict=True)
+        ]
 
     def search_vector(
-        self, question: str, vector: npt.NDArray[np.float32], k: int = 3
+        self,
+        question: str,
+        vector: npt.NDArray[np.float32],
+        k: int = 3,
+        tokens: Vectors | None = None,
     ) -> SearchResult:
-        scored = self.rank(question, vector)
+        """Answer ``question`` from its vector and, when given, its content-token vectors."""
+        scored = self.rank(question, vector, tokens)
         config = self.config
-        if not scored or max(s.relevance for s in scored) < config.answer_threshold:
-            return SearchResult(question=question, answered=False, passages=())
+        best = max((s.relevance for s in scored), default=0.0)
+        if best < config.answer_threshold:
+            on_topic = bool(scored) and best >= config.answer_threshold - config.on_topic_margin
+            covers = self._covers(scored) if on_topic else ()
+            return SearchResult(question=question, answered=False, passages=(), covers=covers)
+        kind = question_type(question)
+        relevant = [s for s in scored if s.relevance >= config.answer_threshold]
         floor = max(config.answer_threshold, scored[0].score - config.secondary_margin)
-        hits = self._merge_duplicates(
-            [s for s in scored if s.score >= floor and s.relevance >= config.answer_threshold], k
+        if kind is not None and not self._offered(kind, [s for s in relevant if s.score >= floor]):
+            return SearchResult(
+                question=question,
+                answered=False,
+                passages=(),
+                asked_for=kind.value,
+                covers=self._covers(scored),
+            )
+        # below the floor a passage is no answer of its own, but may contradict the best one
+        kept = self._merge_duplicates(relevant, max(k, config.conflict_depth))
+        conflict, claimed = self._conflict(kind, kept)
+        # positions in ``kept`` (best first) of the answers shown
+        chosen = [i for i, (s, _, _) in enumerate(kept) if s.score >= floor][:k]
+        for position in claimed:
+            if position in chosen:
+                continue
+            if len(chosen) < k:
+                chosen.append(position)
+            else:  # a side of the conflict displaces the lowest answer that is none
+                free = [i for i, shown in enumerate(chosen) if shown not in claimed]
+                if free:
+                    chosen[free[-1]] = position
+        return SearchResult(
+            question=question,
+            answered=True,
+            passages=tuple(self._hit(*kept[i]) for i in sorted(chosen)),
+            conflicts=(conflict,) if conflict is not None else (),
         )
-        return SearchResult(question=question, answered=True, passages=tuple(hits))
 
-    def rank(self, question: str, vector: npt.NDArray[np.float32]) -> list[ScoredPassage]:
+    def _offered(self, kind: AnswerType, relevant: list[ScoredPassage]) -> bool:
+        """Whether any sentence of the relevant candidates holds the kind of answer asked."""
+        offsets = self.snapshot.sentence_offsets
+        return any(
+            kind in self._facts(row).answer_kinds
+            for s in relevant
+            for row in range(int(offsets[s.passage_id]), int(offsets[s.passage_id + 1]))
+        )
+
+    def _covers(self, scored: list[ScoredPassage]) -> tuple[str, ...]:
+        """The titles of the articles nearest to the question, best first, once each."""
+        titles: list[str] = []
+        snapshot = self.snapshot
+        for candidate in scored:
+            article = snapshot.articles_by_id[snapshot.passages[candidate.passage_id].article_id]
+            if article.title not in titles:
+                titles.append(article.title)
+            if len(titles) >= self.config.covers:
+                break
+        return tuple(titles)
+
+    def _conflict(
+        self, kind: AnswerType | None, kept: list[tuple[ScoredPassage, list[SourceRef], list[int]]]
+    ) -> tuple[Conflict | None, list[int]]:
+        """The conflict among the kept answers, and the positions of its sides in ``kept``."""
+        answers = [
+            Answer(
+                highlight=self._sentence_text(self._sentence_row(s)),
+                vector=s.sentence_vector,
+                sources=tuple(sources),
+            )
+            for s, sources, _ in kept
+        ]
+        return find_conflict(kind, answers)
+
+    def rank(
+        self, question: str, vector: npt.NDArray[np.float32], tokens: Vectors | None = None
+    ) -> list[ScoredPassage]:
         """Every candidate passage, scored and sorted best first."""
         snapshot = self.snapshot
         count = len(snapshot.passages)
@@ -124,7 +218,9 @@ class Searcher:
                 dense[i] = float(row)
         weights = {t: snapshot.bm25.term_idf(t) for t in set(terms)}
         kind = question_type(question)
-        return self._score_all(sorted(candidates), dense, query[0], weights, kind)
+        return self._score_all(
+            sorted(candidates), dense, query[0], weights, kind, query_tokens=tokens
+        )
 
     def _score_all(
         self,
@@ -133,6 +229,8 @@ class Searcher:
         query: npt.NDArray[np.float32],
         term_weights: dict[str, float],
         kind: AnswerType | None,
+        *,
+        query_tokens: Vectors | None = None,
     ) -> list[ScoredPassage]:
         """Score every sentence of every candidate at once; each passage by its best one."""
         snapshot = self.snapshot
@@ -163,6 +261,9 @@ class Searcher:
             + config.lexical_weight * coverages
             + config.answer_type_bonus * typed
         )
+        if query_tokens is not None and len(query_tokens) and config.late_weight:
+            late = self._late_interaction(rows, query_tokens)
+            sentence_scores = sentence_scores + config.late_weight * (late - config.late_center)
         scored: list[ScoredPassage] = []
         for position, passage_id in enumerate(candidates):
             first, last = int(bounds[position]), int(bounds[position + 1])
@@ -178,6 +279,26 @@ class Searcher:
             scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
+
+    def _late_interaction(
+        self, rows: npt.NDArray[np.int64], query_tokens: Vectors
+    ) -> npt.NDArray[np.float64]:
+        """MaxSim of each sentence row: the mean, over the question's content tokens, of
+        each one's best cosine with the sentence's tokens (0 for a sentence without any)."""
+        offsets = self.snapshot.token_offsets
+        starts, ends = offsets[rows], offsets[rows + 1]
+        lengths = ends - starts
+        result = np.zeros(len(rows), dtype=np.float64)
+        present = lengths > 0
+        if not present.any():
+            return result
+        index = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        tokens = dequantise(np.asarray(self.snapshot.token_vectors[index]))
+        similarities = query_tokens @ tokens.T
+        columns = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        best = np.maximum.reduceat(similarities, columns[present], axis=1)
+        result[present] = best.mean(axis=0)
+        return result
 
     def _sentence_text(self, row: int) -> str:
         passage_id = int(np.searchsorted(self.snapshot.sentence_offsets, row, side="right")) - 1
@@ -196,7 +317,9 @@ class Searcher:
             self._facts_cache[row] = facts
         return facts
 
-    def _merge_duplicates(self, scored: list[ScoredPassage], k: int) -> list[PassageHit]:
+    def _merge_duplicates(
+        self, scored: list[ScoredPassage], k: int
+    ) -> list[tuple[ScoredPassage, list[SourceRef], list[int]]]:
         """Keep the best passage of each statement; its duplicates add their sources."""
         snapshot = self.snapshot
         kept: list[tuple[ScoredPassage, list[SourceRef], list[int]]] = []
@@ -212,7 +335,7 @@ class Searcher:
                 continue
             if len(kept) < k:
                 kept.append((candidate, [source], [candidate.passage_id]))
-        return [self._hit(s, sources, ids) for s, sources, ids in kept]
+        return kept
 
     def _find_duplicate(
         self,

@@ -23,16 +23,18 @@ from index.models import (
     ArticleInfo,
     BuildReport,
     CorpusInfo,
+    QuoteMatch,
     SearchResult,
     StoredQuote,
     WhoSaidResult,
 )
 from index.protocols import ProgressCallback
-from index.query import normalise_query
+from index.query import clean_question, normalise_query
 from index.quote_search import QuoteSearcher
 from index.search import SearchConfig, Searcher
 from index.settings import IndexSettings
 from index.snapshot import IndexSnapshot
+from index.speaker_quotes import quotes_of, speaker_names
 from index.store import (
     build_lock,
     load_snapshot,
@@ -152,11 +154,13 @@ class CorpusService:
     # -- questions -----------------------------------------------------------
 
     def ask(self, question: str, k: int = 3) -> SearchResult:
-        text = normalise_query(question, self.settings.max_question_chars)
+        text = clean_question(question, self.settings.max_question_chars)
         live = self._require()
-        vector = self.batcher.encode(text)
+        encoding = self.batcher.encode_with_tokens(text)
         with self._search_slots:
-            return live.searcher.search_vector(text, vector, max(1, min(k, 10)))
+            return live.searcher.search_vector(
+                text, encoding.vector, max(1, min(k, 10)), tokens=encoding.tokens
+            )
 
     def who_said(self, quote: str, k: int = 3) -> WhoSaidResult:
         text = normalise_query(quote, self.settings.max_question_chars, what="quote")
@@ -168,6 +172,18 @@ class CorpusService:
     def quotes(self, speaker: str | None = None) -> list[StoredQuote]:
         """The stored quotes, or those of one speaker (any part of the name)."""
         return self._require().quotes.quotes(speaker)
+
+    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+        """Quoted speakers for autocomplete, best matches for ``prefix`` first."""
+        live = self._live
+        if live is None:
+            return []
+        return speaker_names(live.snapshot.quotes, prefix, limit)
+
+    def speaker_quotes(self, speaker: str) -> list[QuoteMatch]:
+        """Every quote of one speaker, each with its sources."""
+        snapshot = self._require().snapshot
+        return quotes_of(snapshot.quotes, snapshot.articles_by_id, speaker)
 
     def quote_suggestions(self, prefix: str, limit: int = 25) -> list[str]:
         live = self._live

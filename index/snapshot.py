@@ -8,12 +8,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.embedding import Vectors
+from index.embedding import TokenVectors, Vectors
 from index.lexical import BM25Index
 from index.models import ArticleRecord, Passage, StoredQuote
 
-SCHEMA_VERSION = 2
-CHUNKER_VERSION = 3
+SCHEMA_VERSION = 4
+"""3: quotes store their canonical speaker and the speaker as written; 4: int8 token vectors
+for late-interaction rescoring (``tokens.npy``, ``token_offsets.npy``)."""
+CHUNKER_VERSION = 4
 """Bumped when cleaning or chunking changes, so stored passages are not reused."""
 
 
@@ -54,6 +56,11 @@ class IndexSnapshot:
     """One vector per sentence of each quote of several sentences, quote after quote."""
     quote_part_offsets: npt.NDArray[np.int64]
     """Row of quote i's first sentence in ``quote_part_vectors``; length len(quotes) + 1."""
+    token_vectors: TokenVectors
+    """Every sentence's content-token vectors (int8, see ``embedding.quantise``), sentence
+    after sentence in the order of ``sentence_vectors``; may be memory-mapped."""
+    token_offsets: npt.NDArray[np.int64]
+    """Row of sentence row r's first token in ``token_vectors``; length sentences + 1."""
     articles_by_id: dict[str, ArticleRecord] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -62,6 +69,10 @@ class IndexSnapshot:
     def passage_sentence_vectors(self, passage_id: int) -> Vectors:
         start, end = self.sentence_offsets[passage_id], self.sentence_offsets[passage_id + 1]
         return self.sentence_vectors[start:end]
+
+    def sentence_tokens(self, row: int) -> TokenVectors:
+        """The content-token vectors of the sentence at ``row`` of ``sentence_vectors``."""
+        return self.token_vectors[self.token_offsets[row] : self.token_offsets[row + 1]]
 
     def quote_parts(self, row: int) -> Vectors:
         start, end = self.quote_part_offsets[row], self.quote_part_offsets[row + 1]

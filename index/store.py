@@ -11,6 +11,8 @@
     bm25.npz, bm25_vocab.json   the lexical index
     quotes.jsonl, quotes.npy    extracted quotes and their vectors, and
     quote_parts.npy, quote_part_offsets.npy   a vector per sentence of longer quotes
+    tokens.npy, token_offsets.npy   each sentence's content-token vectors (int8),
+                          memory-mapped when loaded, for late-interaction scoring
 
 The index directory the settings name holds builds and a ``current`` symlink;
 ``publish`` swaps a complete, verified build in with one atomic rename.
@@ -69,6 +71,8 @@ def save_snapshot(snapshot: IndexSnapshot, folder: Path) -> Manifest:
     _save_npy(folder / "quotes.npy", snapshot.quote_vectors)
     _save_npy(folder / "quote_parts.npy", snapshot.quote_part_vectors)
     _save_npy(folder / "quote_part_offsets.npy", snapshot.quote_part_offsets)
+    _save_npy(folder / "tokens.npy", snapshot.token_vectors)
+    _save_npy(folder / "token_offsets.npy", snapshot.token_offsets)
     names = [
         "articles.json",
         "passages.jsonl",
@@ -80,6 +84,8 @@ def save_snapshot(snapshot: IndexSnapshot, folder: Path) -> Manifest:
         "quotes.npy",
         "quote_parts.npy",
         "quote_part_offsets.npy",
+        "tokens.npy",
+        "token_offsets.npy",
     ]
     files = {name: _file_fingerprint(folder / name) for name in names}
     manifest = dataclasses.replace(snapshot.manifest, files=files)
@@ -122,6 +128,9 @@ def load_snapshot(
         quote_vectors = np.load(folder / "quotes.npy", allow_pickle=False)
         quote_part_vectors = np.load(folder / "quote_parts.npy", allow_pickle=False)
         quote_part_offsets = np.load(folder / "quote_part_offsets.npy", allow_pickle=False)
+        # only the candidates' tokens are read per question: the file stays on disk
+        token_vectors = np.load(folder / "tokens.npy", mmap_mode="r", allow_pickle=False)
+        token_offsets = np.load(folder / "token_offsets.npy", allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorrupt(f"index at {folder} is corrupt: {error}") from error
     snapshot = IndexSnapshot(
@@ -136,6 +145,8 @@ def load_snapshot(
         quote_vectors=quote_vectors,
         quote_part_vectors=quote_part_vectors,
         quote_part_offsets=quote_part_offsets,
+        token_vectors=token_vectors,
+        token_offsets=token_offsets,
     )
     check_consistency(snapshot, folder)
     return snapshot
@@ -234,6 +245,14 @@ def check_consistency(snapshot: IndexSnapshot, folder: Path) -> None:
         snapshot.quote_part_offsets[-1]
     ) != len(snapshot.quote_part_vectors):
         problems.append("quote sentence vectors do not match the quotes")
+    if snapshot.token_offsets.shape != (len(snapshot.sentence_vectors) + 1,) or int(
+        snapshot.token_offsets[-1]
+    ) != len(snapshot.token_vectors):
+        problems.append("token vectors do not match the sentences")
+    elif snapshot.token_vectors.ndim != 2 or (
+        len(snapshot.token_vectors) and snapshot.token_vectors.shape[1] != manifest.dimension
+    ):
+        problems.append("token vectors have the wrong shape")
     if len(snapshot.articles) != manifest.article_count:
         problems.append("article count does not match the manifest")
     known = {a.id for a in snapshot.articles}

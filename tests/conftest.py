@@ -8,7 +8,7 @@ import pytest
 
 from index.service import CorpusService
 from tests.bot_support.discord_harness import BotFakeDiscord, discord_sandbox
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import SUITE_SPEC_LOG, FakeDiscord
 
 
 @pytest.fixture
@@ -38,3 +38,28 @@ def services() -> Iterator[list[CorpusService]]:
     yield opened
     for service in opened:
         service.close()
+
+
+@pytest.fixture(autouse=True)
+def _discord_api_spec_clean() -> Iterator[None]:
+    """Every test fails if a request sent to any fake Discord broke Discord's API spec."""
+    start = len(SUITE_SPEC_LOG.violations)
+    yield
+    found = SUITE_SPEC_LOG.violations[start:]
+    if found:
+        shown = "\n  ".join(str(v) for v in found[:20])
+        more = f"\n  … and {len(found) - 20} more" if len(found) > 20 else ""
+        pytest.fail(
+            f"{len(found)} request(s) Discord's API would refuse "
+            f"(../shared/discord-api-spec/openapi.json):\n  {shown}{more}",
+            pytrace=False,
+        )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if SUITE_SPEC_LOG.checked:
+        terminalreporter.write_line(
+            f"Discord API spec: {SUITE_SPEC_LOG.checked} requests checked in "
+            f"{SUITE_SPEC_LOG.seconds:.2f} s (spec loading included), "
+            f"{len(SUITE_SPEC_LOG.violations)} violations"
+        )

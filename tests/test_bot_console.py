@@ -11,16 +11,70 @@ from pathlib import Path
 import pytest
 
 from bot.console import Console
+from bot.feedback_store import FeedbackStore
 from bot.settings import BotSettings
 from tests.bot_support.fake_service import FakeAnswerService
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def console(service: FakeAnswerService) -> tuple[Console, io.StringIO, io.StringIO]:
+def console(
+    service: FakeAnswerService, feedback: FeedbackStore | None = None
+) -> tuple[Console, io.StringIO, io.StringIO]:
     out, err = io.StringIO(), io.StringIO()
     settings = BotSettings(_env_file=None)  # type: ignore[call-arg]
-    return Console(service, settings, out, err), out, err
+    return Console(service, settings, out, err, feedback=feedback), out, err
+
+
+def test_good_and_bad_vote_on_the_last_answer_and_unanswered_lists_the_gaps(
+    tmp_path: Path,
+) -> None:
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    shell, out, _ = console(FakeAnswerService(), store)
+    lines = [
+        "/good",
+        "/ask weather on mars?",
+        "/bad",
+        "Weather on Mars",
+        "/ask who refused to kick whom?",
+        "/good",
+        "/good",
+        "/bad",
+        "/unanswered",
+        "/quotes klementieff",
+        "/quotes nobody at all",
+    ]
+    assert shell.run(line + "\n" for line in lines) == 0
+    text = out.getvalue()
+    assert "! Nothing to rate yet: ask a question first, then /good or /bad." in text
+    assert "! That question was not answered: it is already listed in /unanswered." in text
+    assert "Thanks, noted: this answer helped 👍." in text
+    assert "You already said this answer helped." in text
+    assert "Thanks, noted: this answer did not help 👎." in text
+    assert "(Your earlier vote is replaced.)" in text
+    assert "1. **2×** Weather on Mars (2 refused)\n2. **1×** who refused to kick whom? (1 👎)" in (
+        text
+    )
+    assert "2 quotes by Pom Klementieff" in text and "“I love the run”" in text
+    assert "No quotes by nobody at all" in text
+    [answer] = [a for a in store.unanswered() if a.down_votes]
+    assert answer.question == "who refused to kick whom?"
+    store.close()
+
+
+def test_without_a_database_feedback_commands_say_so() -> None:
+    shell, out, _ = console(FakeAnswerService())
+    assert shell.run(["/ask who refused?\n", "/good\n", "/unanswered\n"]) == 0
+    assert out.getvalue().count("! Feedback is off: no database is open.") == 2
+
+
+def test_terminal_votes_are_kept_in_database_path_across_runs(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "fb.sqlite3")}
+    service = ("--service", "tests.bot_support.fake_service:make")
+    first = run_bot_process("/ask who refused to kick whom?\n/bad\n", tmp_path, env, *service)
+    second = run_bot_process("/unanswered\n", tmp_path, env, *service)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "1. **1×** who refused to kick whom? (1 👎)" in second.stdout
 
 
 def test_every_command_in_the_terminal() -> None:

@@ -31,6 +31,16 @@ pytestmark = pytest.mark.e2e
 
 QUESTION = "who refused to kick whom?"
 MASS_MENTION = re.compile(r"@(everyone|here)")
+COMMANDS = {
+    "ask",
+    "who-said",
+    "quotes",
+    "sources",
+    "reindex",
+    "unanswered",
+    "add-article",
+    "remove-article",
+}
 DEFERRED = 5
 MESSAGE = 4
 
@@ -86,7 +96,7 @@ async def test_startup_logs_in_and_syncs_commands_to_the_guild(
         assert fake.identifies == 1
         assert fake.gateway.connections[0].path == "/gateway"
         names = {c["name"] for c in fake.registered_commands(fake.guild)}
-        assert names == {"ask", "who-said", "sources", "reindex"}
+        assert names == COMMANDS
         assert fake.registered_commands() == []
 
         ask = fake.registered_command("ask", fake.guild)
@@ -98,21 +108,17 @@ async def test_startup_logs_in_and_syncs_commands_to_the_guild(
         [quote] = fake.registered_command("who-said", fake.guild)["options"]
         assert quote["autocomplete"] is True
 
-        reindex = fake.registered_command("reindex", fake.guild)
-        assert reindex["default_member_permissions"] == str(int(Perm.MANAGE_GUILD))
-        assert reindex["contexts"] == [0]
+        for moderated in ("reindex", "add-article", "remove-article"):
+            command = fake.registered_command(moderated, fake.guild)
+            assert command["default_member_permissions"] == str(int(Perm.MANAGE_GUILD))
+            assert command["contexts"] == [0]
 
 
 async def test_without_guild_ids_commands_are_synced_globally(
     fake: BotFakeDiscord, service: FakeAnswerService
 ) -> None:
     async with running(make_bot(fake, service, guild_ids=()), fake):
-        assert {c["name"] for c in fake.registered_commands()} == {
-            "ask",
-            "who-said",
-            "sources",
-            "reindex",
-        }
+        assert {c["name"] for c in fake.registered_commands()} == COMMANDS
         assert fake.registered_commands(fake.guild) == []
 
 
@@ -120,7 +126,7 @@ async def test_a_guild_the_bot_cannot_sync_to_is_skipped(
     fake: BotFakeDiscord, service: FakeAnswerService, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with running(make_bot(fake, service, guild_ids=(12345, fake.guild.id)), fake):
-        assert len(fake.registered_commands(fake.guild)) == 4
+        assert len(fake.registered_commands(fake.guild)) == len(COMMANDS)
     assert "could not sync commands to guild 12345" in caplog.text
 
 
@@ -139,15 +145,34 @@ async def test_ask_answers_at_once_with_highlight_and_sources(
     assert not message.ephemeral
     [embed] = message.embeds
     assert embed["title"] == QUESTION
-    assert (
+    answer, context, source = embed["description"].split("\n")
+    assert answer == (
         "**According to Pom Klementieff, Tom Cruise refused to kick her in the stomach "
-        "during a fight scene.**" in embed["description"]
+        "during a fight scene.**"
     )
-    assert "(https://example.com/news/cruise-kick)" in embed["description"]
-    assert "`001_03ff597da4ffc749`" in embed["description"]
+    assert context == (
+        "> He might be one of the greatest action heroes of all time. … "
+        "She says he just wouldn't do it."
+    )
+    assert source == (
+        "— [Tom Cruise refused to kick Pom Klementieff in the stomach as they filmed Mission "
+        "Impossible 7](https://example.com/news/cruise-kick) · *Example News*"
+    )
+    assert "001_03ff597da4ffc749" not in str(embed)  # titles, never file ids
     assert embed["url"] == "https://example.com/news/cruise-kick"
-    assert [f["name"] for f in embed["fields"]] == [
-        "Also in: 'He wouldn't do it': Pom Klementieff urged Tom Cruise to kick her in the stomach"
+    assert embed["fields"] == [
+        {
+            "name": "Also in",
+            "value": "• 'He wouldn't do it': Pom Klementieff urged Tom Cruise to kick her in "
+            "the stomach",
+            "inline": False,
+        }
+    ]
+    [row] = message.components
+    assert [(b.get("label"), b.get("emoji", {}).get("name")) for b in row["components"]] == [
+        ("More", None),
+        (None, "👍"),
+        (None, "👎"),
     ]
     assert message.allowed_mentions is not None and message.allowed_mentions["parse"] == []
     assert service.called("ask") == [QUESTION]
@@ -382,7 +407,7 @@ async def test_mention_is_answered_as_a_reply_pinging_nobody(
             f"@everyone {QUESTION} @here", mentions=[fake.bot_user], channel="general"
         )
         reply = await sent.wait_reply()
-    assert service.called("ask") == [f"@everyone {QUESTION} @here"]  # mention stripped
+    assert service.called("ask") == [QUESTION]  # the mentions are not searched
     assert reply.allowed_mentions is not None and reply.allowed_mentions["parse"] == []
     assert not reply.pings_anyone
     assert not MASS_MENTION.search(reply.content + reply.embed_text())

@@ -29,7 +29,7 @@ async def test_login_is_retried_on_server_errors_then_runs_until_closed(
     task = asyncio.create_task(run_bot(bot, fake.token, retrying=fast_startup))
     await fake.wait_for_identify(timeout=10)
     await fake.wait_until(bot.is_ready, timeout=10, what="ready")
-    assert len(fake.registered_commands(fake.guild)) == 4  # setup_hook ran once
+    assert len(fake.registered_commands(fake.guild)) == 8  # setup_hook ran once
     await bot.close()
     assert await asyncio.wait_for(task, 10) == 0
     assert [r.status for r in fake.find_requests("GET", r"^/users/@me$")] == [503, 503, 200]

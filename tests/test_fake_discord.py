@@ -13,12 +13,14 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
+from bot.feedback_buttons import answer_buttons
 from tests.fake_discord import (
     FakeDiscord,
     FakeDiscordError,
     Perm,
     run_bot,
 )
+from tests.fake_discord.validation import ApiError, validate_message
 
 pytestmark = pytest.mark.e2e
 
@@ -301,15 +303,20 @@ async def test_discord_validation_errors(fake_discord: FakeDiscord) -> None:
     async with run_bot(bot, fake):
         channel = bot.get_channel(fake.channel("general").id)
         assert isinstance(channel, discord.TextChannel)
-        with pytest.raises(discord.HTTPException) as exc:
-            await channel.send("x" * 2001)
-        assert exc.value.code == 50035 and "content" in str(exc.value)
-        with pytest.raises(discord.HTTPException) as exc:
-            await channel.send(embed=discord.Embed(description="y" * 4097))
-        assert "embeds.0.description" in str(exc.value)
-        with pytest.raises(discord.HTTPException) as exc:
-            await channel.send(embed=discord.Embed(title="t", url="ftp://nope"))
-        assert "embeds.0.url" in str(exc.value)
+        with fake.expect_spec_violations() as broken:
+            with pytest.raises(discord.HTTPException) as exc:
+                await channel.send("x" * 2001)
+            assert exc.value.code == 50035 and "content" in str(exc.value)
+            with pytest.raises(discord.HTTPException) as exc:
+                await channel.send(embed=discord.Embed(description="y" * 4097))
+            assert "embeds.0.description" in str(exc.value)
+            with pytest.raises(discord.HTTPException) as exc:
+                await channel.send(embed=discord.Embed(title="t", url="ftp://nope"))
+            assert "embeds.0.url" in str(exc.value)
+        problems = "\n".join(str(v) for v in broken)
+        assert "content: Must be 2000 or fewer" in problems
+        assert "['embeds'][0]['description'] fails maxLength 4096" in problems
+        assert 'embeds.0.url: Scheme "ftp" is not supported' in problems
         msg = await channel.send("ok")
         edited = await msg.edit(content="edited")
         assert edited.content == "edited" and edited.edited_at is not None
@@ -322,9 +329,12 @@ async def test_unknown_routes_are_recorded(fake_discord: FakeDiscord) -> None:
     fake = fake_discord
     bot = make_bot()
     async with run_bot(bot, fake):
-        with pytest.raises(discord.NotFound):
+        with fake.expect_spec_violations() as broken, pytest.raises(discord.NotFound):
             await bot.http.request(discord.http.Route("GET", "/definitely/not/a/route"))
     assert [r.path for r in fake.unknown_routes] == ["/definitely/not/a/route"]
+    assert [str(v) for v in broken] == [
+        "GET /definitely/not/a/route: no such route in Discord's API"
+    ]
     with pytest.raises(AssertionError):
         fake.assert_clean()
 
@@ -493,3 +503,67 @@ async def test_login_failures_surface(fake_discord: FakeDiscord) -> None:
     with pytest.raises(discord.PrivilegedIntentsRequired):
         async with run_bot(make_bot(), fake):
             pass
+
+
+@pytest.mark.parametrize(
+    ("components", "problem"),
+    [
+        ([{"type": 1, "components": []}], "BASE_TYPE_BAD_LENGTH"),
+        (
+            [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "a"}] * 6,
+                }
+            ],
+            "BASE_TYPE_BAD_LENGTH",
+        ),
+        (
+            [{"type": 1, "components": [{"type": 2, "style": 1, "label": "x"}]}],
+            "BASE_TYPE_BAD_LENGTH",
+        ),
+        (
+            [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "a" * 101}],
+                }
+            ],
+            "BASE_TYPE_MAX_LENGTH",
+        ),
+        (
+            [{"type": 1, "components": [{"type": 2, "style": 2, "custom_id": "a"}]}],
+            "BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED",
+        ),
+        (
+            [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "x", "custom_id": "same"},
+                        {"type": 2, "style": 1, "label": "y", "custom_id": "same"},
+                    ],
+                }
+            ],
+            "COMPONENT_CUSTOM_ID_DUPLICATED",
+        ),
+        (
+            [{"type": 1, "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "a"}]}]
+            * 6,
+            "BASE_TYPE_MAX_LENGTH",
+        ),
+    ],
+)
+def test_invalid_buttons_are_refused_like_discord(
+    components: list[dict[str, object]], problem: str
+) -> None:
+    with pytest.raises(ApiError) as refused:
+        validate_message({"content": "hi", "components": components}, has_files=False)
+    assert problem in str(refused.value.body())
+
+
+def test_the_answer_buttons_pass_the_fake_checks() -> None:
+    async def build() -> list[dict[str, object]]:
+        return answer_buttons(2**63 - 1).to_components()
+
+    validate_message({"content": "hi", "components": asyncio.run(build())}, has_files=False)

@@ -149,4 +149,4 @@ async def test_reindex_reply_in_discord_lists_every_skipped_file(
         assert phrase in line.replace("\\", ""), line
     assert fields["Added (2)"] == "`003_good`, `utf16`"
     assert "**5** articles" in embed["description"]
-    assert "003_good" in answer.embed_text()
+    assert "— Stunt rehearsals" in answer.embed_text()  # the new article, by its title

@@ -379,3 +379,144 @@ def test_short_headline_becomes_title_without_metadata(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert read_article(path).title == "Fed raises rates"
+
+
+# -- furniture of real pages (lines as published; the pages were found in the search
+# tool's pages corpus: themessenger.com, whattowatch.com, clutchpoints.com, vulture.com,
+# discussingfilm.net, suicidegirls.com, independent.co.uk, hawaii tribune-herald,
+# theglobeandmail.com, digitaltrends.com) ----------------------------------------------
+
+REAL_HEADLINE = "Simon Pegg on Benji, Tom Cruise and the longest shoot of his life"
+REAL_FIRST = (
+    "Just before Wednesday's release, we spoke to Pegg about almost quitting Dead "
+    "Reckoning, being in awe of Cruise, and sticking with Mission: Impossible until he dies."
+)
+REAL_LAST = (
+    "The seventh Mission: Impossible film has landed on a consistent team that includes "
+    "returnees Rebecca Ferguson, Vanessa Kirby and Henry Czerny."
+)
+
+
+def body_of(text: str, title: str | None = None) -> list[str]:
+    return [text[p.start : p.end] for p in clean_article(text, title).paragraphs]
+
+
+def test_a_dateline_glued_to_the_first_line_is_cut_off_it() -> None:
+    first = (
+        "Following the success of 2004's beloved cult classic Shaun of the Dead, Simon Pegg "
+        "joked that he wouldn't run off to Hollywood and star in, say, Mission: Impossible III."
+    )
+    text = f" date 2023-07-11 {first}\n\n{REAL_LAST}\n"
+    cleaned = clean_article(text)
+    assert body_of(text) == [first, REAL_LAST]
+    [dateline] = [line for line in cleaned.lines if line.kind == "dateline"]
+    assert text[dateline.span.start : dateline.span.end] == "date 2023-07-11"
+
+
+def test_a_dateline_glued_to_the_headline_leaves_the_headline() -> None:
+    headline = "Esai Morales Explains Why His Villain Is “Ferocious” In ‘Mission: Impossible’"
+    text = f" date 2023-07-11 {headline}\n\n{REAL_FIRST}\n\n{REAL_LAST}\n"
+    cleaned = clean_article(text)
+    assert cleaned.headline is not None
+    assert text[cleaned.headline.start : cleaned.headline.end] == headline
+    assert body_of(text) == [REAL_FIRST, REAL_LAST]
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "NOTE: This post contains spoilers for the ending of Mission: Impossible – Dead "
+        "Reckoning Part One.",
+        "Warning — spoilers ahead:",
+        "Warning: Spoilers ahead for Mission: Impossible — Dead Reckoning Part One",
+        "Warning! This post spoils many plot details of Mission: Impossible — Dead Reckoning "
+        "Part One.",
+    ],
+)
+def test_spoiler_banners_are_removed(banner: str) -> None:
+    text = f"{REAL_HEADLINE}\n\n{REAL_FIRST}\n\n{banner}\n\n{REAL_LAST}\n"
+    assert body_of(text) == [REAL_FIRST, REAL_LAST]
+
+
+def test_a_sentence_that_mentions_spoilers_in_passing_is_kept() -> None:
+    sentence = (
+        "McQuarrie said the cast were sworn to secrecy and that even the crew were kept away "
+        "from spoilers about the train sequence for months."
+    )
+    text = f"{REAL_HEADLINE}\n\n{REAL_FIRST}\n\n{sentence}\n\n{REAL_LAST}\n"
+    assert body_of(text) == [REAL_FIRST, sentence, REAL_LAST]
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Skip to main content",
+        "Open this photo in gallery:",
+        "by Andrew J. Salazar",
+        "Friday 17 November 2023 21:28",
+        "UPDATE: 2:30 p.m.",
+        "This piece was written during the 2023 WGA and SAG-AFTRA strikes. Without the labor "
+        "of the writers and actors currently on strike, the film being covered here wouldn’t "
+        "exist.",
+        "Update: Hurricane Idalia made landfall Wednesday morning. Read the latest here. Our "
+        "earlier story is below.",
+        "Wildfire damage in Lahaina. (AP photo)",
+        "Tom Cruise, Simon Pegg, Ving Rhames and Rebecca Ferguson in Mission: Impossible Dead "
+        "Reckoning - Part One. (Image credit: Paramount Pictures/Skydance)",
+        "Christopher McQuarrie attends the U.K. premiere of Mission: Impossible – Dead "
+        "Reckoning Part One, on June 22, in London.John Phillips/Getty Images",
+    ],
+)
+def test_navigation_bylines_time_stamps_notes_and_captions_are_removed(furniture: str) -> None:
+    text = f"{REAL_HEADLINE}\n\n{REAL_FIRST}\n\n{furniture}\n\n{REAL_LAST}\n"
+    assert body_of(text) == [REAL_FIRST, REAL_LAST]
+
+
+def test_a_subheading_between_paragraphs_is_removed() -> None:
+    text = f"{REAL_HEADLINE}\n\n{REAL_FIRST}\n\nWhy Rome?\n\n{REAL_LAST}\n"
+    cleaned = clean_article(text)
+    assert body_of(text) == [REAL_FIRST, REAL_LAST]
+    assert "subheading" in {line.kind for line in cleaned.lines}
+
+
+def test_an_interview_keeps_its_questions_and_every_labelled_answer() -> None:
+    lines = [
+        "Q: Tom and Ving will forever be the true OGs, but how does it feel to suddenly be "
+        "the other longtime veteran of the franchise?",
+        "Simon Pegg: It's funny; I no longer feel like the new guy",
+        "Q: Did you ever think you would still be playing Benji?",
+        "Simon Pegg: Never",
+        "Q: Why Rome?",
+        "Simon Pegg: Because McQ wanted the car chase there",
+    ]
+    text = f"{REAL_HEADLINE}\n\n{REAL_FIRST}\n\n" + "\n\n".join(lines) + f"\n\n{REAL_LAST}\n"
+    assert body_of(text) == [REAL_FIRST, *lines, REAL_LAST]
+
+
+def test_an_interview_labelled_with_initials_keeps_its_short_answers() -> None:
+    lines = [
+        "Ryan Stewart: Hey Simon, how's it going?",
+        "Simon Pegg: Hey Ryan, how are you?",
+        "RS: Enjoying LA?",
+        "SP: Loving it",
+        "RS: And the new film?",
+        "SP: Very different from the last one",
+    ]
+    text = f"{REAL_HEADLINE}\n\n{REAL_FIRST}\n\n" + "\n\n".join(lines) + f"\n\n{REAL_LAST}\n"
+    assert body_of(text) == [REAL_FIRST, *lines, REAL_LAST]
+
+
+def test_a_review_keeps_its_bulleted_pros_and_cons() -> None:
+    bullets = [
+        "  • The part with the motorcycle",
+        "  • The part with the tiny car",
+        "  • Maybe too many characters",
+    ]
+    text = (
+        f"{REAL_HEADLINE}\n\n{REAL_FIRST}\n\nPros\n"
+        + "\n".join(bullets[:2])
+        + "\nCons\n"
+        + bullets[2]
+        + f"\n\n{REAL_LAST}\n"
+    )
+    assert body_of(text) == [REAL_FIRST, *(b.strip() for b in bullets), REAL_LAST]

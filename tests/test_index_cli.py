@@ -152,15 +152,23 @@ def json_lines(run: Run) -> list[dict[str, Any]]:
 
 
 def assert_search_result_shape(result: dict[str, Any]) -> None:
-    assert set(result) == {"question", "answered", "passages"}
+    assert set(result) == {"question", "answered", "passages", "conflicts", "asked_for", "covers"}
     assert isinstance(result["answered"], bool)
+    assert isinstance(result["covers"], list)
+    assert result["asked_for"] is None or isinstance(result["asked_for"], str)
+    for conflict in result["conflicts"]:
+        assert isinstance(conflict["kind"], str)
+        assert len(conflict["claims"]) >= 2
+        for claim in conflict["claims"]:
+            assert claim["value"] in claim["highlight"]
+            assert claim["sources"]
     assert result["answered"] == bool(result["passages"])
     for passage in result["passages"]:
         assert {"text", "highlight", "score", "source"} <= set(passage)
         assert isinstance(passage["text"], str)
         assert passage["highlight"] in passage["text"]
         assert isinstance(passage["score"], float)
-        assert set(passage["source"]) == {"id", "title", "url", "outlet"}
+        assert set(passage["source"]) == {"id", "title", "url", "outlet", "published"}
         assert passage["source"]["id"]
         assert passage["source"]["title"]
 
@@ -213,14 +221,50 @@ def test_ask_json_prints_exactly_one_object(cli: CliRunner, seed_service: Corpus
     assert result["answered"] is True
     top = result["passages"][0]
     assert "104 times" in top["highlight"]
-    assert top["source"] == {"id": SEED_000, "title": SEED_000_TITLE, "url": None, "outlet": None}
+    assert top["source"] == {
+        "id": SEED_000,
+        "title": SEED_000_TITLE,
+        "url": None,
+        "outlet": None,
+        "published": None,
+    }
 
 
 def test_ask_json_for_an_off_topic_question(cli: CliRunner, seed_service: CorpusService) -> None:
     run = cli("ask", "How do I bake bread?", "--json", *seed_index_args(seed_service))
     assert run.returncode == 0, str(run)
     [result] = json_lines(run)
-    assert result == {"question": "How do I bake bread?", "answered": False, "passages": []}
+    assert_search_result_shape(result)
+    assert result["answered"] is False
+    assert result["passages"] == []
+    assert result["conflicts"] == []
+    assert result["asked_for"] is None
+
+
+def test_ask_json_lists_sources_that_disagree(cli: CliRunner, seed_service: CorpusService) -> None:
+    question = "When does Dead Reckoning open in theaters?"
+    run = cli("ask", question, "--json", *seed_index_args(seed_service))
+    [result] = json_lines(run)
+    assert_search_result_shape(result)
+    [conflict] = result["conflicts"]
+    assert conflict["kind"] == "date"
+    claims = {claim["value"]: claim for claim in conflict["claims"]}
+    assert set(claims) == {"July 15", "July 10"}
+    assert claims["July 15"]["sources"][0]["id"] == SEED_000
+    assert claims["July 15"]["sources"][0]["id"] != claims["July 10"]["sources"][0]["id"]
+    shown = {p["highlight"] for p in result["passages"]}
+    assert {c["highlight"] for c in conflict["claims"]} <= shown
+
+
+def test_ask_json_says_what_the_articles_cover_when_they_do_not_say(
+    cli: CliRunner, seed_service: CorpusService
+) -> None:
+    run = cli("ask", "How tall is Tom Cruise?", "--json", *seed_index_args(seed_service))
+    [result] = json_lines(run)
+    assert_search_result_shape(result)
+    assert result["answered"] is False
+    assert result["asked_for"] == "height"
+    assert SEED_000_TITLE in result["covers"]
 
 
 def test_ask_json_for_an_invalid_question(cli: CliRunner, seed_service: CorpusService) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from index.embedding import HashingEmbedder
 from index.errors import InvalidQuery
-from index.query import normalise_query
+from index.query import clean_question, normalise_query, strip_question_noise
 from index.service import CorpusService
 from index.settings import IndexSettings
 
@@ -125,6 +126,7 @@ def test_everyone_mention_in_a_question_is_harmless(service: CorpusService) -> N
     assert result.answered
     assert "[Paris is] very, very, very much a chaotic element" in result.passages[0].highlight
     assert service.who_said("@everyone you can just go for it").query.startswith("@everyone")
+    assert result.question == "Paris chaotic element in the story"  # what was searched
 
 
 @settings(max_examples=150, deadline=None)
@@ -154,3 +156,60 @@ def test_any_text_is_refused_or_answered_never_crashes(service: CorpusService, t
     for hit in result.passages:
         assert hit.highlight in hit.text
         assert hit.sources
+
+
+@pytest.mark.parametrize(
+    ("typed", "question"),
+    [
+        ("@everyone who plays Grace?", "who plays Grace?"),
+        ("@here who plays Grace? @everyone", "who plays Grace?"),
+        ("<@123456789012345678> who plays Grace?", "who plays Grace?"),
+        ("<@!123> <@&456> who plays Grace?", "who plays Grace?"),
+        ("<#789> who plays Grace?", "who plays Grace?"),
+        ("hi, who plays Grace?", "who plays Grace?"),
+        ("Hey bot! who plays Grace?", "who plays Grace?"),
+        ("hello there: who plays Grace?", "who plays Grace?"),
+        ("Good morning everyone, who plays Grace?", "who plays Grace?"),
+        ("NewsDesk, who plays Grace?", "who plays Grace?"),
+        ("@NewsDesk who plays Grace?", "who plays Grace?"),
+        ("hey newsdesk: who plays Grace?", "who plays Grace?"),
+        ("who plays Grace, NewsDesk?", "who plays Grace?"),
+        ("what did NewsDesk readers ask?", "what did NewsDesk readers ask?"),
+        ("Hillary who?", "Hillary who?"),
+        ("Hey Jude was written by whom?", "Hey Jude was written by whom?"),
+        ("who plays Grace?", "who plays Grace?"),
+        ("-5 degrees in Rome?", "-5 degrees in Rome?"),
+        ("<@1>, <@&2>: -5 degrees in Rome?", "-5 degrees in Rome?"),
+        ("hi - who plays Grace?", "who plays Grace?"),
+        ("NewsDesk - who plays Grace?", "who plays Grace?"),
+        ("NewsDesk -5 degrees in Rome?", "-5 degrees in Rome?"),
+    ],
+)
+def test_question_noise_is_stripped_and_the_question_kept(typed: str, question: str) -> None:
+    assert strip_question_noise(typed, ["NewsDesk"]) == question
+
+
+@pytest.mark.parametrize("typed", ["hi", "@everyone", "<@123> hello there!", "hey NewsDesk"])
+def test_only_noise_is_refused_with_a_clear_message(typed: str) -> None:
+    assert strip_question_noise(typed, ["NewsDesk"]) == ""
+    with pytest.raises(InvalidQuery, match="only greets or mentions"):
+        clean_question(typed, names=["NewsDesk"])
+
+
+def test_noise_does_not_change_the_answer(service: CorpusService) -> None:
+    plain = service.ask("who plays Grace?")
+    assert plain.answered
+    for noisy in [
+        "@everyone who plays Grace?",
+        "hey bot, who plays Grace? @here",
+        "<@1> who plays Grace?",
+    ]:
+        assert service.ask(noisy) == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=80), name=st.text(max_size=12))
+def test_stripping_noise_is_idempotent_and_never_adds_words(text: str, name: str) -> None:
+    once = strip_question_noise(text, [name])
+    assert strip_question_noise(once, [name]) == once
+    assert set(re.findall(r"\w+", once)) <= set(re.findall(r"\w+", text))

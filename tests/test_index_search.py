@@ -38,6 +38,9 @@ KNOWN_ANSWERS = [
     ("What car were Ethan Hunt and Grace in?", "yellow Fiat"),
     ("Which magazine did Pom Klementieff talk to about the kick?", "Entertainment Weekly"),
     ("Who is the director of the film?", "Christopher McQuarrie"),
+    # second before late interaction (MaxSim over the sentences' token vectors)
+    ("Which old TV character is Paris named after?", "the Great Paris"),
+    ("What did Cruise have to open after riding off the edge?", "deploy a parachute"),
 ]
 
 HIGHLIGHT_MISSES = {
@@ -92,6 +95,54 @@ def test_off_topic_question_is_refused(seed_service: CorpusService, question: st
     result = seed_service.ask(question)
     assert result.answered is False
     assert result.passages == ()
+
+
+def test_sources_that_disagree_on_the_release_date_are_both_kept(
+    seed_service: CorpusService,
+) -> None:
+    result = seed_service.ask("When does Dead Reckoning open in theaters?")
+    assert result.answered
+    [conflict] = result.conflicts
+    assert conflict.kind == "date"
+    values = {claim.value: claim for claim in conflict.claims}
+    assert set(values) == {"July 15", "July 10"}
+    assert "July 15" in values["July 15"].highlight
+    assert values["July 15"].sources[0].id != values["July 10"].sources[0].id
+    assert {claim.highlight for claim in conflict.claims} <= {
+        hit.highlight for hit in result.passages
+    }
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who plays Grace?",
+        "How many times has Pom Klementieff jumped?",
+        "How old is Tom Cruise?",
+        "Where was the motorbike cliff stunt filmed?",
+    ],
+)
+def test_agreeing_sources_raise_no_conflict(seed_service: CorpusService, question: str) -> None:
+    assert seed_service.ask(question).conflicts == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "asked_for"),
+    [
+        ("How much money did Dead Reckoning make at the box office?", "sum of money"),
+        ("How tall is Tom Cruise?", "height"),
+        ("What is the running time of Dead Reckoning?", "running time"),
+    ],
+)
+def test_on_topic_question_the_articles_cannot_answer_is_refused_honestly(
+    seed_service: CorpusService, question: str, asked_for: str
+) -> None:
+    result = seed_service.ask(question)
+    assert result.answered is False
+    assert result.passages == ()
+    assert result.asked_for == asked_for
+    titles = {article.source.title for article in seed_service.info().articles}
+    assert result.covers and set(result.covers) <= titles
 
 
 @pytest.mark.parametrize(
@@ -170,8 +221,8 @@ def test_evaluation_set_regression_guard(eval_run: EvalRun) -> None:
     report = eval_run.report
     assert report["answerable"] >= 40
     assert report["off_topic_refused"] == 1.0, report["wrongly_answered"]
-    assert report["hit@1"] >= 0.70, report["misses"]
-    assert report["hit@3"] >= 0.80, report["misses"]
+    assert report["hit@1"] >= 0.77, report["misses"]
+    assert report["hit@3"] >= 0.875, report["misses"]
 
 
 def test_same_statement_is_never_returned_twice(eval_run: EvalRun) -> None:

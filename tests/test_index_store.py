@@ -19,6 +19,7 @@ from index.errors import IndexCorrupt, IndexMismatch, IndexUnavailable
 from index.lexical import tokenize
 from index.models import StoredQuote
 from index.search import Searcher
+from index.service import CorpusService
 from index.snapshot import IndexSnapshot
 from index.store import (
     load_snapshot,
@@ -87,6 +88,8 @@ def test_round_trip_gives_back_the_same_index(snapshot: IndexSnapshot, saved: Pa
     assert np.allclose(loaded.sentence_vectors, snapshot.sentence_vectors)
     assert np.array_equal(loaded.sentence_offsets, snapshot.sentence_offsets)
     assert np.allclose(loaded.quote_vectors, snapshot.quote_vectors)
+    assert np.array_equal(loaded.token_vectors, snapshot.token_vectors)
+    assert np.array_equal(loaded.token_offsets, snapshot.token_offsets)
     assert dataclasses.replace(loaded.manifest, files={}) == snapshot.manifest
     terms = tokenize("Tom Cruise refused to kick her in the stomach")
     assert np.allclose(loaded.bm25.scores(terms), snapshot.bm25.scores(terms))
@@ -334,3 +337,22 @@ def test_leftovers_of_killed_builds_are_removed(snapshot: IndexSnapshot, tmp_pat
     assert sorted(removed) == [".tmp-20250101T000001-deadbeef", ".tmp-link-0badc0de"]
     assert sorted(p.name for p in index_dir.iterdir()) == ["builds", "current"]
     assert resolve_current(index_dir) == live.resolve()
+
+
+def test_the_publication_date_of_a_sidecar_is_kept_and_cited(
+    seed_copy: Path, make_service: Callable[..., CorpusService]
+) -> None:
+    sidecar = seed_copy / "001_03ff597da4ffc749.json"
+    metadata = json.loads(sidecar.read_text())
+    unchanged_hash = load_corpus(seed_copy).articles[1].content_hash
+    sidecar.write_text(json.dumps({**metadata, "published": "2023-07-11"}))
+    dated = load_corpus(seed_copy).articles
+    assert dated[1].published == "2023-07-11" and dated[1].content_hash != unchanged_hash
+    assert dated[0].published is None  # and the others' hashes are as before dates existed
+
+    service = make_service(seed_copy)
+    service.reindex()
+    reloaded = make_service(seed_copy)
+    reloaded.load()
+    [record] = [a for a in reloaded.snapshot.articles if a.id == "001_03ff597da4ffc749"]
+    assert record.source.published == "2023-07-11"

@@ -22,9 +22,13 @@ class Ask(commands.Cog):
     @app_commands.describe(question="What you want to know, e.g. who refused to kick whom?")
     async def ask(self, interaction: discord.Interaction[NewsBot], question: str) -> None:
         """Answer a question from the news articles, citing them."""
-        text = self.bot.check_question(interaction.user.id, question)
+        text = self.bot.check_question(interaction.user.id, question, guild=interaction.guild)
         await respond_when_ready(
-            interaction, self.bot.answer_embed(text), retrying=self.bot.send_policy()
+            interaction,
+            self.bot.answer_reply(
+                text, interaction.user.id, interaction.guild_id, interaction.channel_id
+            ),
+            retrying=self.bot.send_policy(),
         )
 
 

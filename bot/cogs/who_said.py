@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -10,7 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.embeds import card_to_embed, choices
+from bot.autocomplete import timely_choices
+from bot.embeds import card_to_embed
 from bot.rendering import Limits, render_who_said
 from bot.replies import respond_when_ready
 
@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from bot.client import NewsBot
 
 log = logging.getLogger(__name__)
-
-AUTOCOMPLETE_TIMEOUT = 2.0
-"""Discord waits 3 seconds for autocomplete choices; no choices beat a late answer."""
 
 
 class WhoSaid(commands.Cog):
@@ -46,18 +43,11 @@ class WhoSaid(commands.Cog):
         self, interaction: discord.Interaction[NewsBot], current: str
     ) -> list[app_commands.Choice[str]]:
         prefix = current[: self.bot.settings.max_question_chars]
-        try:
-            suggestions = await asyncio.wait_for(
-                self.bot.run_blocking(self.bot.service.quote_suggestions, prefix, Limits.CHOICES),
-                timeout=AUTOCOMPLETE_TIMEOUT,
-            )
-        except TimeoutError:
-            log.info("quote suggestions took too long for %r", prefix[:40])
-            return []
-        except Exception:
-            log.exception("quote suggestions failed")
-            return []
-        return choices(suggestions)
+        return await timely_choices(
+            self.bot.run_blocking(self.bot.service.quote_suggestions, prefix, Limits.CHOICES),
+            "quote",
+            prefix,
+        )
 
 
 async def setup(bot: NewsBot) -> None:

@@ -23,6 +23,7 @@ from aiohttp import web
 from tenacity import AsyncRetrying
 
 from bot.client import NewsBot
+from bot.feedback_store import MEMORY
 from bot.retry import send_retrying
 from bot.settings import BotSettings
 from index.protocols import AnswerService
@@ -116,9 +117,11 @@ def bot_settings(fake: FakeDiscord, tmp_path: Path | None = None, **overrides: A
         "cooldown_seconds": 0,
         "progress_interval_seconds": 0.2,
         "log_level": "DEBUG",
+        "database_path": MEMORY,
     }
     if tmp_path is not None:
         values["index_dir"] = tmp_path / "index"
+        values["database_path"] = tmp_path / "feedback.sqlite3"
     values.update(overrides)
     return BotSettings(_env_file=None, **values)  # type: ignore[call-arg]
 

@@ -200,6 +200,17 @@ class FakeAnswerService:
         wanted = prefix.lower().strip()
         return [m.quote for m in self.quotes if wanted in m.quote.lower()][:limit]
 
+    def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
+        self._record("speakers", prefix)
+        wanted = prefix.lower().strip()
+        names = dict.fromkeys(m.speaker for m in self.quotes if m.speaker)
+        return [n for n in names if any(w.startswith(wanted) for w in n.lower().split())][:limit]
+
+    def speaker_quotes(self, speaker: str) -> list[QuoteMatch]:
+        self._record("speaker_quotes", speaker)
+        wanted = speaker.lower().strip()
+        return [m for m in self.quotes if m.speaker and wanted in m.speaker.lower()]
+
     def info(self) -> CorpusInfo:
         self._record("info", None)
         articles = tuple(

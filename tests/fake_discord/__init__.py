@@ -14,6 +14,7 @@ starts the fake and points discord.py at it)::
         fake_discord.assert_clean()
 """
 
+from .api_spec import SUITE_SPEC_LOG, SpecLog, SpecViolation, discord_api_spec
 from .harness import no_identify_delay, point_discord_py_at, run_bot
 from .models import (
     ADMIN_PERMISSIONS,
@@ -53,6 +54,7 @@ __all__ = [
     "DEFAULT_TOKEN",
     "MODERATOR_PERMISSIONS",
     "PRIVILEGED_INTENTS",
+    "SUITE_SPEC_LOG",
     "CallbackRecord",
     "ChannelType",
     "FakeChannel",
@@ -70,8 +72,11 @@ __all__ = [
     "PermissionOverwrite",
     "RequestRecord",
     "SentMessage",
+    "SpecLog",
+    "SpecViolation",
     "StoredMessage",
     "UploadedFile",
+    "discord_api_spec",
     "no_identify_delay",
     "point_discord_py_at",
     "run_bot",

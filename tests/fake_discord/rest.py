@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import json
 import math
 import re
@@ -230,6 +231,11 @@ class RestApi:
         prefix = f"/api/v{fake.api_version}"
         api_path = request.path[len(prefix) :] if request.path.startswith(prefix + "/") else None
         record = await self._record(request, api_path if api_path is not None else request.path)
+        if api_path is not None:
+            try:
+                fake.record_spec_check(record)
+            except Exception:  # a bug in the checker: as loud as one in the fake
+                fake.server_errors.append(f"spec check of {record!r}\n{traceback.format_exc()}")
         try:
             response = await self._respond(request, record, api_path)
         except Exception:  # a bug in the fake itself: surface it loudly
@@ -423,17 +429,10 @@ class RestApi:
         out: list[JSON] = []
         for index, upload in enumerate(files):
             meta = described.get(str(index), {})
-            aid = self.fake.snowflakes.next()
             filename = meta.get("filename") or upload.filename or f"file{index}"
-            url = f"{self.fake.cdn_base}/attachments/{channel_id}/{aid}/{filename}"
-            att: JSON = {
-                "id": str(aid),
-                "filename": filename,
-                "size": len(upload.data),
-                "url": url,
-                "proxy_url": url,
-                "content_type": upload.content_type,
-            }
+            att = self.fake.attachment_payload(
+                dataclasses.replace(upload, filename=filename), channel_id
+            )
             if meta.get("description"):
                 att["description"] = meta["description"]
             out.append(att)

@@ -14,15 +14,18 @@ Typical use (the ``fake_discord`` fixture in ``tests/conftest.py`` does the star
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
+from .api_spec import SUITE_SPEC_LOG, SpecLog, SpecViolation, check_request
 from .gateway import Gateway
 from .models import (
     ADMIN_PERMISSIONS,
@@ -58,6 +61,7 @@ from .records import (
     RequestRecord,
     SentMessage,
     StoredMessage,
+    UploadedFile,
 )
 from .rest import RestApi
 
@@ -97,6 +101,9 @@ class FakeDiscord:
         IDENTIFY asking for others is closed with 4014.
       * ``echo_bot_messages`` - dispatch MESSAGE_CREATE/UPDATE for the bot's own messages like
         Discord does (a bot must ignore itself).
+      * ``check_api_spec`` - check every REST request against Discord's OpenAPI spec
+        (``api_spec.py``); violations land in ``spec_violations`` and ``spec_log`` (the
+        process-wide log the test suite fails on) unless inside ``expect_spec_violations()``.
       * ``enforce_command_permissions`` - refuse (FakeDiscordError) to send a slash command a
         user could not see because of ``default_member_permissions``.
     """
@@ -117,6 +124,8 @@ class FakeDiscord:
         default_world: bool = True,
         api_version: int = 10,
         port: int = 0,
+        check_api_spec: bool = True,
+        spec_log: SpecLog | None = None,
     ) -> None:
         self.snowflakes = SnowflakeGenerator()
         self.token = token
@@ -157,6 +166,13 @@ class FakeDiscord:
         self.guild_commands: dict[int, dict[int, JSON]] = {}
         self.typing: list[tuple[int, float]] = []
         self.faults: list[FaultRule] = []
+        self.cdn_files: dict[str, UploadedFile] = {}
+        """Attachments users "uploaded" (attachment options), by CDN path."""
+        self.check_api_spec = check_api_spec
+        self.spec_log = SUITE_SPEC_LOG if spec_log is None else spec_log
+        self.spec_violations: list[SpecViolation] = []
+        self.expected_spec_violations: list[SpecViolation] = []
+        self._expecting_violations = 0
 
         self._runner: web.AppRunner | None = None
         self._guild: FakeGuild | None = None
@@ -173,6 +189,7 @@ class FakeDiscord:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/resume-gateway", self.gateway.handle)
+        app.router.add_get("/cdn/{tail:.*}", self._serve_cdn)
         app.router.add_route("*", "/{tail:.*}", self.rest.handle)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
@@ -232,6 +249,32 @@ class FakeDiscord:
     @property
     def cdn_base(self) -> str:
         return f"{self.base_url}/cdn"
+
+    async def _serve_cdn(self, request: web.Request) -> web.Response:
+        upload = self.cdn_files.get(request.path)
+        if upload is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(
+            body=upload.data, content_type=upload.content_type or "application/octet-stream"
+        )
+
+    def attachment_payload(self, upload: UploadedFile, channel_id: int) -> JSON:
+        """Publish ``upload`` on the fake CDN, as a user's upload: its attachment object."""
+        aid = self.snowflakes.next()
+        filename = upload.filename or "file"
+        path = f"/cdn/attachments/{channel_id}/{aid}/{filename}"
+        self.cdn_files[path] = upload
+        url = f"{self.base_url}{path}"
+        data: JSON = {
+            "id": str(aid),
+            "filename": filename,
+            "size": len(upload.data),
+            "url": url,
+            "proxy_url": url,
+        }
+        if upload.content_type:
+            data["content_type"] = upload.content_type
+        return data
 
     def patch_discord_py(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Point discord.py at this fake (REST incl. interaction webhooks, and the gateway)."""
@@ -629,11 +672,54 @@ class FakeDiscord:
 
         return await self.notifier.wait_for(check, timeout=timeout, what="a bot message")
 
+    def record_spec_check(self, record: RequestRecord) -> None:
+        """Check ``record`` against Discord's API spec and keep what it breaks."""
+        if not self.check_api_spec:
+            return
+        started = time.perf_counter()
+        found = check_request(
+            record.method,
+            record.path,
+            record.query,
+            body=record.json,
+            multipart=record.multipart,
+            file_fields=[f.field_name for f in record.files],
+            form_fields=[name for name in record.form if name != "_raw"],
+            content_type=record.headers.get("Content-Type", "").split(";")[0].strip() or None,
+        )
+        if "_raw" in record.form:
+            found.append(
+                SpecViolation(record.method, record.path, None, "the body is not valid JSON")
+            )
+        self.spec_log.checked += 1
+        self.spec_log.seconds += time.perf_counter() - started
+        if self._expecting_violations:
+            self.expected_spec_violations.extend(found)
+            return
+        self.spec_violations.extend(found)
+        self.spec_log.violations.extend(found)
+
+    @contextlib.contextmanager
+    def expect_spec_violations(self) -> Iterator[list[SpecViolation]]:
+        """Requests sent inside may break the spec on purpose (a test of the fake's own
+        400s): what they break is yielded, not reported as the suite's violations."""
+        start = len(self.expected_spec_violations)
+        self._expecting_violations += 1
+        found: list[SpecViolation] = []
+        try:
+            yield found
+        finally:
+            self._expecting_violations -= 1
+            found.extend(self.expected_spec_violations[start:])
+
     def assert_clean(self) -> None:
-        """Fail if discord.py hit unknown routes or the fake itself crashed."""
-        problems = [f"unknown route: {r!r}" for r in self.unknown_routes] + [
-            f"fake server error: {e}" for e in self.server_errors
-        ]
+        """Fail if discord.py hit unknown routes, broke Discord's API spec or the fake itself
+        crashed."""
+        problems = (
+            [f"unknown route: {r!r}" for r in self.unknown_routes]
+            + [f"fake server error: {e}" for e in self.server_errors]
+            + [f"Discord API spec violation: {v}" for v in self.spec_violations]
+        )
         if problems:
             raise AssertionError("\n".join(problems))
 
@@ -953,6 +1039,12 @@ class FakeDiscord:
             data["permissions"] = str(self._perms_in(guild, user, ch))
             resolved.setdefault("channels", {})[str(ch.id)] = data
             return {"name": name, "type": t, "value": str(ch.id)}
+        if t == 11:
+            if not isinstance(value, UploadedFile):
+                raise bad("an UploadedFile (filename, content type, data)")
+            att = self.attachment_payload(value, channel.id)
+            resolved.setdefault("attachments", {})[att["id"]] = att
+            return {"name": name, "type": t, "value": att["id"]}
         raise FakeDiscordError(f"{label}: option type {t} is not supported by the fake")
 
     def _command_data(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import regex
+
 from .payloads import JSON
 
 __all__ = [
@@ -24,7 +26,8 @@ __all__ = [
 USER_MENTION = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION = re.compile(r"<@&(\d+)>")
 EVERYONE_MENTION = re.compile(r"@(everyone|here)")
-COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+COMMAND_NAME = regex.compile(r"^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$")
+"""Discord's documented application-command name rule (also lower case)."""
 
 
 class ApiError(Exception):
@@ -176,6 +179,9 @@ def validate_message(body: JSON, *, has_files: bool, require_body: bool = True) 
                     "BASE_TYPE_MAX_LENGTH",
                     "Must be 100 or fewer in length.",
                 )
+    from .components import validate_components  # it builds on FormErrors, defined here
+
+    validate_components(errors, body.get("components"))
     errors.raise_if_any()
     if require_body and not (
         body.get("content")

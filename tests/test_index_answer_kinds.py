@@ -1,0 +1,160 @@
+"""Answer kinds, their values and conflicts between sources: pure functions, no model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.answer_types import AnswerType, answer_values, offers, question_type
+from index.conflicts import Answer, find_conflict
+from index.models import SourceRef
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How much money did the sequel make at the box office?", AnswerType.MONEY),
+        ("What was the film's budget?", AnswerType.MONEY),
+        ("How much did the studio pay for the rights?", AnswerType.MONEY),
+        ("How tall is the actor?", AnswerType.HEIGHT),
+        ("What is his height?", AnswerType.HEIGHT),
+        ("How long is the film?", AnswerType.DURATION),
+        ("What is the running time of the documentary?", AnswerType.DURATION),
+        ("How much does the champion weigh?", AnswerType.WEIGHT),
+        ("How many goals did she score?", AnswerType.NUMBER),
+        ("When does the film open?", AnswerType.DATE),
+        ("How old is the director?", AnswerType.AGE),
+        ("How deep is the wreck below the surface?", AnswerType.DEPTH),
+        ("How many feet down did the divers go?", AnswerType.DEPTH),
+        ("What is the actor's birthday?", AnswerType.BIRTH),
+        ("When was the director born?", AnswerType.BIRTH),
+        ("How many metres high was the cliff?", AnswerType.HEIGHT),
+    ],
+)
+def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType) -> None:
+    assert question_type(question) is kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How long did the shoot last?", "How much did she love it?", "Is the actor married?"],
+)
+def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
+    assert question_type(question) not in (
+        AnswerType.MONEY,
+        AnswerType.HEIGHT,
+        AnswerType.DURATION,
+        AnswerType.WEIGHT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The sequel grossed $235 million in its opening weekend.", AnswerType.MONEY),
+        ("It cost 290 million dollars to make.", AnswerType.MONEY),
+        ("The striker, who stands 1.93m tall, scored twice.", AnswerType.HEIGHT),
+        ("He is six feet tall.", AnswerType.HEIGHT),
+        ("The final cut runs 163 minutes.", AnswerType.DURATION),
+        ("The boxer came in at 92kg.", AnswerType.WEIGHT),
+        ("The wreck lies about 12,500 feet below the surface.", AnswerType.DEPTH),
+        ("It rests at a depth of about 3,800 metres.", AnswerType.DEPTH),
+        ("He was born on July 3, 1962, in Syracuse.", AnswerType.BIRTH),
+    ],
+)
+def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> None:
+    assert offers(sentence, kind)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The sequel was a hit with audiences in Rome.", AnswerType.MONEY),
+        ("He jumped 104 times since October 2021.", AnswerType.HEIGHT),
+        ("The director took a long time to cast the role.", AnswerType.DURATION),
+        ("The sub went missing 900 miles off Cape Cod.", AnswerType.DEPTH),
+        ("The film opened on July 12 in 2023.", AnswerType.BIRTH),
+    ],
+)
+def test_sentences_that_do_not_offer_it(sentence: str, kind: AnswerType) -> None:
+    assert not offers(sentence, kind)
+
+
+def test_date_values_are_days_of_the_month_then_years() -> None:
+    values = answer_values("It opens on Friday, 15th July 2023 in Europe.", AnswerType.DATE)
+    assert [key for key, _ in values] == ["jul 15", "year 2023"]
+    assert answer_values("It opens on July 15.", AnswerType.DATE)[0] == ("jul 15", "July 15")
+
+
+def test_money_values_are_the_figures() -> None:
+    assert answer_values("It made $1,200 million.", AnswerType.MONEY)[0][0] == "1200"
+
+
+def _answer(text: str, source: str, vector: list[float] | None = None) -> Answer:
+    return Answer(
+        highlight=text,
+        vector=np.array(vector or [1.0, 0.0], dtype=np.float32),
+        sources=(SourceRef(id=source, title=f"Title {source}"),),
+    )
+
+
+def test_two_articles_giving_different_dates_conflict() -> None:
+    conflict, positions = find_conflict(
+        AnswerType.DATE,
+        [
+            _answer("The film will be released on Friday, July 15.", "a"),
+            _answer("The director spoke about the stunt.", "a"),
+            _answer("The film speeds into cinemas on July 10.", "b"),
+        ],
+    )
+    assert conflict is not None
+    assert conflict.kind == "date"
+    assert [(c.value, c.sources[0].id) for c in conflict.claims] == [
+        ("July 15", "a"),
+        ("July 10", "b"),
+    ]
+    assert positions == [0, 2]
+
+
+def test_the_same_date_twice_is_no_conflict() -> None:
+    conflict, _ = find_conflict(
+        AnswerType.DATE,
+        [
+            _answer("The film opens on July 15.", "a"),
+            _answer("It reaches cinemas on 15 July 2023.", "b"),
+        ],
+    )
+    assert conflict is None
+
+
+def test_a_year_does_not_contradict_a_day() -> None:
+    conflict, _ = find_conflict(
+        AnswerType.DATE,
+        [_answer("The film opens on July 15.", "a"), _answer("It opens in 2024.", "b")],
+    )
+    assert conflict is None
+
+
+def test_values_about_different_things_do_not_conflict() -> None:
+    conflict, _ = find_conflict(
+        AnswerType.NUMBER,
+        [
+            _answer("She has jumped 104 times.", "a", [1.0, 0.0]),
+            _answer("The crew built 12 ramps.", "b", [0.0, 1.0]),
+        ],
+    )
+    assert conflict is None
+
+
+def test_one_article_disagreeing_with_itself_is_not_a_conflict_between_sources() -> None:
+    conflict, _ = find_conflict(
+        AnswerType.DATE,
+        [_answer("It opens on July 15.", "a"), _answer("It opens on July 10.", "a")],
+    )
+    assert conflict is None
+
+
+def test_no_conflict_without_a_value_question() -> None:
+    answers = [_answer("It opens on July 15.", "a"), _answer("It opens on July 10.", "b")]
+    assert find_conflict(None, answers) == (None, [])
+    assert find_conflict(AnswerType.PERSON, answers) == (None, [])
