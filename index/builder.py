@@ -300,7 +300,7 @@ def _embed_quotes(
         return np.zeros((0, embedder.dimension), np.float32), ()
     parts = [quote_sentences(q.text) for q in quotes]
     texts = [q.text for q in quotes] + [text for sentences in parts for text in sentences]
-    vectors = embedder.encode_queries(texts)
+    vectors = encode_distinct(embedder, texts)
     whole = vectors[: len(quotes)]
     per_quote: list[Vectors] = []
     row = len(quotes)
@@ -308,6 +308,19 @@ def _embed_quotes(
         per_quote.append(vectors[row : row + len(sentences)])
         row += len(sentences)
     return whole, tuple(per_quote)
+
+
+def encode_distinct(embedder: Embedder, texts: Sequence[str]) -> Vectors:
+    """``embedder.encode_queries(texts)``, each distinct text encoded once.
+
+    The same quote is often printed more than once: in the headline and the body,
+    or in several outlets' copies of a wire story.
+    """
+    rows: dict[str, int] = {}
+    where = np.array([rows.setdefault(text, len(rows)) for text in texts], dtype=np.int64)
+    if len(rows) == len(texts):
+        return embedder.encode_queries(texts)
+    return embedder.encode_queries(list(rows))[where]
 
 
 def _assemble(
@@ -334,6 +347,8 @@ def _assemble(
             parent = None if quote.parent is None else new_ids.get(quote.parent)
             quotes.append(replace(quote, id=new_ids[quote.id], parent=parent))
     quotes = with_canonical_speakers(quotes)
+    # the lexical index first: its working memory is freed before the vectors are joined
+    bm25 = BM25Index.build(p.text for p in passages)
     passage_vectors = np.concatenate([p.passage_vectors for p in parts])
     sentence_blocks = [v for p in parts for v in p.sentence_vectors]
     sentence_vectors = (
@@ -382,7 +397,7 @@ def _assemble(
         faiss_index=faiss_index,
         sentence_vectors=np.ascontiguousarray(sentence_vectors, dtype=np.float32),
         sentence_offsets=offsets,
-        bm25=BM25Index.build(p.text for p in passages),
+        bm25=bm25,
         quotes=tuple(quotes),
         quote_vectors=np.ascontiguousarray(quote_vectors, dtype=np.float32),
         quote_part_vectors=np.ascontiguousarray(quote_part_vectors, dtype=np.float32),

@@ -11,6 +11,7 @@ import json
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -165,6 +166,8 @@ STOPWORDS = frozenset(
 )
 K1 = 1.2
 B = 0.75
+_NO_FLOATS = np.zeros(0, dtype=np.float32)
+_NO_INTS = np.zeros(0, dtype=np.int64)
 
 
 def stem(word: str) -> str:
@@ -204,34 +207,47 @@ class BM25Index:
 
     @classmethod
     def build(cls, documents: Iterable[str]) -> BM25Index:
-        counts = [Counter(tokenize(doc)) for doc in documents]
-        doc_count = len(counts)
-        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
-        average = float(lengths.mean()) if doc_count and lengths.sum() > 0 else 1.0
-        postings: dict[str, list[tuple[int, int]]] = {}
-        for doc_id, counter in enumerate(counts):
+        """Index ``documents``; postings are gathered in flat integer arrays, not Python tuples."""
+        term_ids: dict[str, int] = {}
+        posting_terms = array("q")
+        posting_docs = array("q")
+        posting_tfs = array("q")
+        lengths_list = array("f")
+        for doc_id, doc in enumerate(documents):
+            counter = Counter(tokenize(doc))
+            lengths_list.append(sum(counter.values()))
             for term, tf in counter.items():
-                postings.setdefault(term, []).append((doc_id, tf))
-        terms = sorted(postings)
+                posting_terms.append(term_ids.setdefault(term, len(term_ids)))
+                posting_docs.append(doc_id)
+                posting_tfs.append(tf)
+        doc_count = len(lengths_list)
+        lengths = np.frombuffer(lengths_list, dtype=np.float32) if doc_count else _NO_FLOATS
+        average = float(lengths.mean()) if doc_count and lengths.sum() > 0 else 1.0
+        terms = sorted(term_ids)
         vocabulary = {term: i for i, term in enumerate(terms)}
+        rank = np.zeros(len(terms), dtype=np.int64)
+        rank[[term_ids[term] for term in terms]] = np.arange(len(terms))
+        by_term = rank[np.frombuffer(posting_terms, dtype=np.int64)] if terms else _NO_INTS
+        # stable: within a term, postings stay in document order
+        order = np.argsort(by_term, kind="stable")
+        by_term = by_term[order]
+        doc_ids = np.frombuffer(posting_docs, dtype=np.int64)[order] if terms else _NO_INTS
+        tfs = np.frombuffer(posting_tfs, dtype=np.int64)[order] if terms else _NO_INTS
+        df = np.bincount(by_term, minlength=len(terms))
         indptr = np.zeros(len(terms) + 1, dtype=np.int64)
-        doc_ids: list[int] = []
-        weights: list[float] = []
-        idf = np.zeros(len(terms), dtype=np.float32)
-        for i, term in enumerate(terms):
-            plist = postings[term]
-            df = len(plist)
-            idf[i] = math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
-            for doc_id, tf in plist:
-                norm = K1 * (1.0 - B + B * lengths[doc_id] / average)
-                doc_ids.append(doc_id)
-                weights.append(float(idf[i]) * tf * (K1 + 1.0) / (tf + norm))
-            indptr[i + 1] = len(doc_ids)
+        np.cumsum(df, out=indptr[1:])
+        idf = np.log(1.0 + (doc_count - df + 0.5) / (df + 0.5)).astype(np.float32)
+        # the same float32/float64 steps as the per-posting formula, so weights are bit-equal
+        norm = np.float32(K1) * (
+            np.float32(1.0 - B) + np.float32(B) * lengths[doc_ids] / np.float32(average)
+        )
+        numerator = (idf[by_term].astype(np.float64) * tfs * (K1 + 1.0)).astype(np.float32)
+        weights = numerator / (tfs.astype(np.float32) + norm)
         return cls(
             vocabulary=vocabulary,
             indptr=indptr,
-            doc_ids=np.array(doc_ids, dtype=np.int32),
-            weights=np.array(weights, dtype=np.float32),
+            doc_ids=doc_ids.astype(np.int32),
+            weights=weights.astype(np.float32),
             idf=idf,
             doc_count=doc_count,
         )

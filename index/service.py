@@ -251,6 +251,9 @@ class CorpusService:
         folder = new_build_folder(index_dir)
         try:
             save_snapshot(snapshot, folder)
+            # the copy on disk is the one that goes live: free the built one (and what it
+            # was built from) before loading it back, or a big build is held twice
+            del snapshot, previous, corpus
             verified = load_snapshot(folder, model=self.embedder.name)
             published = publish(index_dir, folder)
         except BaseException:
