@@ -34,7 +34,7 @@ from index.quote_search import QuoteSearcher
 from index.search import SearchConfig, Searcher
 from index.settings import IndexSettings
 from index.snapshot import IndexSnapshot
-from index.speaker_quotes import quotes_of, speaker_names
+from index.speaker_quotes import exactly_named, grouped_by_statement, speaker_names
 from index.store import (
     build_lock,
     load_snapshot,
@@ -181,9 +181,13 @@ class CorpusService:
         return speaker_names(live.snapshot.quotes, prefix, limit)
 
     def speaker_quotes(self, speaker: str) -> list[QuoteMatch]:
-        """Every quote of one speaker, each with its sources."""
-        snapshot = self._require().snapshot
-        return quotes_of(snapshot.quotes, snapshot.articles_by_id, speaker)
+        """Every quote of one speaker, each with its sources: the speaker named exactly,
+        else everyone :meth:`quotes` finds for the name (``Mr. Cruise``: Tom Cruise)."""
+        live = self._require()
+        if not speaker.strip():
+            return []
+        named = exactly_named(live.snapshot.quotes, speaker) or live.quotes.quotes(speaker)
+        return grouped_by_statement(named, live.snapshot.articles_by_id)
 
     def quote_suggestions(self, prefix: str, limit: int = 25) -> list[str]:
         live = self._live

@@ -30,20 +30,20 @@ def speaker_names(quotes: Sequence[StoredQuote], prefix: str = "", limit: int = 
     return [name for _, name in sorted(starts) + sorted(contains)][:limit]
 
 
-def quotes_of(
-    quotes: Sequence[StoredQuote], articles: Mapping[str, ArticleRecord], speaker: str
-) -> list[QuoteMatch]:
-    """Every quote of ``speaker``: the speaker named exactly (any case), else every speaker
-    whose name contains it. The same words in several articles are one entry with every
-    source; in the order the articles give them."""
+def exactly_named(quotes: Sequence[StoredQuote], speaker: str) -> list[StoredQuote]:
+    """The quotes whose canonical speaker is ``speaker`` exactly (any case or accents): the
+    pick from autocomplete, without the people whose names merely contain it."""
     wanted = _fold(speaker)
-    if not wanted:
-        return []
-    named = [q for q in quotes if q.speaker and _fold(q.speaker) == wanted]
-    if not named:
-        named = [q for q in quotes if q.speaker and wanted in _fold(q.speaker)]
+    return [q for q in quotes if wanted and q.speaker and _fold(q.speaker) == wanted]
+
+
+def grouped_by_statement(
+    quotes: Sequence[StoredQuote], articles: Mapping[str, ArticleRecord]
+) -> list[QuoteMatch]:
+    """One entry per speaker and wording, with every source that prints it; in the order
+    the articles give them."""
     grouped: dict[tuple[str, str], list[StoredQuote]] = {}
-    for quote in named:
+    for quote in quotes:
         key = (quote.speaker or "", _fold(quote.text))
         grouped.setdefault(key, []).append(quote)
     matches: list[QuoteMatch] = []

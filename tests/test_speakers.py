@@ -12,6 +12,7 @@ from index.builder import build_snapshot
 from index.embedding import HashingEmbedder
 from index.quote_search import QuoteSearcher
 from index.snapshot import IndexSnapshot
+from index.speaker_quotes import exactly_named, grouped_by_statement
 from index.speakers import SpeakerDirectory, parse_name
 from index.store import load_snapshot, save_snapshot
 
@@ -139,3 +140,17 @@ def test_canonical_speakers_survive_saving_and_a_rebuild(
     assert report.reused_articles == 2
     assert {q.speaker for q in rebuilt.quotes} == {"Cruise"}
     assert {q.speaker_as_written for q in rebuilt.quotes} == {"Cruise", "Mr. Cruise"}
+
+
+def test_quotes_command_lists_one_person_under_any_wording_of_the_name(
+    snapshot: IndexSnapshot,
+) -> None:
+    """``/quotes speaker:Mr. Cruise`` shows Tom Cruise's quotes, each wording once with
+    every article that prints it (the service's exact pick, else the searcher's lookup)."""
+    searcher = QuoteSearcher(snapshot, HashingEmbedder())
+    assert exactly_named(snapshot.quotes, "Mr. Cruise") == []
+    assert len(exactly_named(snapshot.quotes, "tom cruise")) == 3
+    matches = grouped_by_statement(searcher.quotes("Mr. Cruise"), snapshot.articles_by_id)
+    assert {m.speaker for m in matches} == {"Tom Cruise"}
+    assert {s.id for m in matches for s in m.sources} == set(ARTICLES)
+    assert len(matches) == 2  # "every single one of them" (two articles) and "every one of them"
