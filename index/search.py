@@ -115,14 +115,14 @@ class Searcher:
         tokens: Vectors | None = None,
     ) -> SearchResult:
         """Answer ``question`` from its vector and, when given, its content-token vectors."""
-        scored = self.rank(question, vector, tokens)
+        kind = question_type(question)
+        scored = self.rank(question, vector, tokens, kind)
         config = self.config
         best = max((s.relevance for s in scored), default=0.0)
         if best < config.answer_threshold:
             on_topic = bool(scored) and best >= config.answer_threshold - config.on_topic_margin
             covers = self._covers(scored) if on_topic else ()
             return SearchResult(question=question, answered=False, passages=(), covers=covers)
-        kind = question_type(question)
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
         floor = max(config.answer_threshold, scored[0].score - config.secondary_margin)
         if kind is not None and not self._offered(kind, [s for s in relevant if s.score >= floor]):
@@ -190,9 +190,14 @@ class Searcher:
         return find_conflict(kind, answers)
 
     def rank(
-        self, question: str, vector: npt.NDArray[np.float32], tokens: Vectors | None = None
+        self,
+        question: str,
+        vector: npt.NDArray[np.float32],
+        tokens: Vectors | None = None,
+        kind: AnswerType | None = None,
     ) -> list[ScoredPassage]:
-        """Every candidate passage, scored and sorted best first."""
+        """Every candidate passage, scored and sorted best first; ``kind`` is the kind of
+        answer the question asks for (:func:`question_type`)."""
         snapshot = self.snapshot
         count = len(snapshot.passages)
         if count == 0:
@@ -217,7 +222,6 @@ class Searcher:
             for i, row in zip(missing, vectors @ query[0], strict=True):
                 dense[i] = float(row)
         weights = {t: snapshot.bm25.term_idf(t) for t in set(terms)}
-        kind = question_type(question)
         return self._score_all(
             sorted(candidates), dense, query[0], weights, kind, query_tokens=tokens
         )
