@@ -591,7 +591,7 @@ def render_answer(result: SearchResult, markup: Markup = DISCORD) -> Card:
     same = also_in(best.sources[1:], best.source, markup, 900)
     if same:
         fields.append(CardField("Also in", same))
-    listed = {_article_key(source) for source in best.sources} | {_article_key(best.source)}
+    listed = {_article_key(source) for source in best.sources}
     related = also_in(
         [s for h in more for s in h.sources if _article_key(s) not in listed],
         best.source,
