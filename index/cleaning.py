@@ -185,6 +185,9 @@ BODY_MIN_WORDS = 12
 """A line ending with a period and this many words is body, even inside a related block."""
 TAG_LINE_MAX_WORDS = 3
 HEADLINE_MAX_CHARS = 200
+LEAD_IN_MIN_WORDS = 8
+"""A sentence this long ending with a colon introduces what follows (a quote, a list, a
+video): body, not a heading."""
 HEADLINE_SEARCH_LINES = 6
 
 
@@ -227,6 +230,7 @@ def clean_article(text: str, title: str | None = None) -> CleanedArticle:
         if (
             kind is LineKind.HEADING
             and not headline_seen
+            and LineKind.BODY not in kinds
             and (key == title_key if title_key else index < HEADLINE_SEARCH_LINES)
         ):
             kind = LineKind.HEADLINE
@@ -327,6 +331,8 @@ def _classify(line: str, context: _Context) -> LineKind:
         return LineKind.CAPTION  # a caption sits above its credit, or ends with it
     if headline_seen and context.alone and _is_subheading(stripped):
         return LineKind.SUBHEADING
+    if _is_lead_in(stripped):
+        return LineKind.BODY
     if _is_heading_like(stripped):
         if not headline_seen and _is_tag_line(stripped, context.next_line.strip()):
             return LineKind.SHORT
@@ -380,6 +386,19 @@ def _is_notification(line: str) -> bool:
         return False
     lead = line[: signals[0].start()]
     return not _WORD.search(lead) or _PROMPT_LEAD.match(lead) is not None
+
+
+def _is_lead_in(line: str) -> bool:
+    """A sentence ending with a colon that introduces a quote, a list or a video.
+
+    "Jokes aside, the actor used the opportunity to discuss how he prepared:" is
+    body; a label ("Biggest domestic markets:", "Watch the trailer:") is too short
+    or in title case to be one.
+    """
+    if not line.endswith(":"):
+        return False
+    words = _WORD.findall(line)
+    return len(words) >= LEAD_IN_MIN_WORDS and not _is_title_case(words)
 
 
 def _is_heading_like(line: str) -> bool:

@@ -15,7 +15,7 @@ from index.models import ArticleRecord, Passage, StoredQuote
 SCHEMA_VERSION = 4
 """3: quotes store their canonical speaker and the speaker as written; 4: int8 token vectors
 for late-interaction rescoring (``tokens.npy``, ``token_offsets.npy``)."""
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 """Bumped when cleaning or chunking changes, so stored passages are not reused."""
 
 

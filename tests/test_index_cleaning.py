@@ -520,3 +520,34 @@ def test_a_review_keeps_its_bulleted_pros_and_cons() -> None:
         + f"\n\n{REAL_LAST}\n"
     )
     assert body_of(text) == [REAL_FIRST, *(b.strip() for b in bullets), REAL_LAST]
+
+
+def test_a_sentence_ending_with_a_colon_before_a_quote_is_kept() -> None:
+    lead_in = (
+        "Jokes aside, the actor used the opportunity to discuss how he has been preparing "
+        "for the jump his whole life:"
+    )
+    quote = "I have been riding motorcycles since I was a little kid, and racing cars too."
+    text = f"{REAL_HEADLINE}\n\n{REAL_FIRST}\n\n{lead_in}\n\n{quote}\n\n{REAL_LAST}\n"
+    assert body_of(text) == [REAL_FIRST, lead_in, quote, REAL_LAST]
+
+
+def test_a_short_label_ending_with_a_colon_is_still_furniture() -> None:
+    text = f"{REAL_HEADLINE}\n\n{REAL_FIRST}\n\nWatch The Trailer Here:\n\n{REAL_LAST}\n"
+    assert body_of(text) == [REAL_FIRST, REAL_LAST]
+
+
+def test_a_heading_after_the_body_has_begun_is_not_taken_as_the_headline(
+    tmp_path: Path,
+) -> None:
+    first = "As the film gears up for release, its star opened up about the stunt he did first."
+    heading = "The Stunt Everyone Is Talking About"
+    path = tmp_path / "no_headline.txt"
+    path.write_text(f"{first}\n\n{heading}\n\n{REAL_LAST}\n", encoding="utf-8")
+    cleaned = clean_article(path.read_text(encoding="utf-8"))
+    kinds = {
+        path.read_text(encoding="utf-8")[line.span.start : line.span.end]: line.kind
+        for line in cleaned.lines
+    }
+    assert kinds[first] == "body"
+    assert kinds[heading] != "headline"
