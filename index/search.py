@@ -7,8 +7,11 @@
    token of the question matched to its best counterpart among the sentence's
    stored token vectors, MaxSim) and by words (idf-weighted coverage of the
    question's terms); the best one is the highlight.
-3. A passage's score blends its own similarity with its best sentence's. When
-   the best score is under the no-answer threshold, the result says so.
+3. A passage's score blends its own similarity, its BM25 score scaled by the
+   best candidate's, and its best sentence's score (weights calibrated on the
+   seed and real-news dev questions). Whether anything answers is judged on a
+   separate relevance blend, the one the no-answer threshold is calibrated on:
+   when the best relevance is under it, the result says so.
 4. The same statement in several articles is one hit listing every source.
 5. When the question asks for a kind of answer (a height, a sum of money, a
    date...) and no relevant candidate sentence offers one, the articles do not
@@ -44,20 +47,30 @@ class SearchConfig:
     """Passages taken from each of the dense and the lexical retrievers."""
     answer_threshold: float = 0.30
     """Below this blended score, nothing is relevant enough to be an answer."""
-    secondary_margin: float = 0.2
-    """Further passages must score within this margin of the best one."""
+    secondary_margin: float = 0.25
+    """Further passages must score within this margin of the best one (on the ranking
+    blend's scale; it also bounds the passages the answer-kind check looks at)."""
     duplicate_similarity: float = 0.85
     """Highlights this similar (cosine) are the same statement..."""
     paraphrase_similarity: float = 0.7
     paraphrase_overlap: float = 0.35
     """...and so are highlights this similar sharing this share of their words."""
-    passage_weight: float = 0.35
-    sentence_weight: float = 0.45
-    lexical_weight: float = 0.20
-    late_weight: float = 0.15
+    passage_weight: float = 0.2
+    sentence_weight: float = 0.65
+    lexical_weight: float = 0.2
+    """Weight of the sentence's idf-weighted coverage of the question's terms."""
+    bm25_weight: float = 0.1
+    """Weight of the passage's BM25 score divided by the best among the candidates: scaled
+    per question, so it means the same in a corpus of 3 articles or 3,000 (raw BM25 grows
+    with the idf of rare terms as the corpus grows)."""
+    late_weight: float = 0.3
     late_center: float = 0.5
     """Late interaction adds ``late_weight * (maxsim - late_center)`` to a sentence's score:
     centred, so a question encoded without token vectors is judged on the same scale."""
+    relevance_weights: tuple[float, float, float, float] = (0.35, 0.45, 0.2, 0.15)
+    """Passage, sentence, coverage and late-interaction weights of ``relevance``, the blend
+    the no-answer threshold was calibrated on; ranking uses the weights above,
+    calibrated on the seed and real-news dev questions (``index/evaldata/realnews``)."""
     answer_type_bonus: float = 0.1
     """Added when a sentence holds the kind of answer the question asks for: it helps
     rank and highlight, but never makes an irrelevant passage an answer."""
@@ -74,9 +87,10 @@ class SearchConfig:
 class ScoredPassage:
     passage_id: int
     score: float
-    """Ranks the passages: relevance plus the answer-type bonus."""
+    """Ranks the passages: the ranking blend of ``SearchConfig``, answer-type bonus included."""
     relevance: float
-    """Meaning and word evidence only: what the no-answer threshold is applied to."""
+    """Meaning and word evidence in the calibrated blend (``SearchConfig.relevance_weights``),
+    no answer-type bonus: what the no-answer threshold is applied to."""
     sentence: int
     """Index of the highlight sentence within the passage."""
     sentence_vector: npt.NDArray[np.float32]
@@ -124,7 +138,7 @@ class Searcher:
             covers = self._covers(scored) if on_topic else ()
             return SearchResult(question=question, answered=False, passages=(), covers=covers)
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
-        floor = max(config.answer_threshold, scored[0].score - config.secondary_margin)
+        floor = scored[0].score - config.secondary_margin
         if kind is not None and not self._offered(kind, [s for s in relevant if s.score >= floor]):
             return SearchResult(
                 question=question,
@@ -211,11 +225,14 @@ class Searcher:
         }
         terms = tokenize(question)
         lexical_ids: list[int] = []
+        bm25 = np.zeros(count, dtype=np.float32)
         if terms:
             bm25 = snapshot.bm25.scores(terms)
             top = np.argsort(-bm25)[:take]
             lexical_ids = [int(i) for i in top if bm25[i] > 0]
         candidates = set(dense) | set(lexical_ids)
+        best_bm25 = max((float(bm25[i]) for i in candidates), default=0.0)
+        lexical = {i: float(bm25[i]) / best_bm25 if best_bm25 > 0 else 0.0 for i in candidates}
         missing = [i for i in candidates if i not in dense]
         if missing:
             vectors = snapshot.passage_vectors(missing)
@@ -223,20 +240,23 @@ class Searcher:
                 dense[i] = float(row)
         weights = {t: snapshot.bm25.term_idf(t) for t in set(terms)}
         return self._score_all(
-            sorted(candidates), dense, query[0], weights, kind, query_tokens=tokens
+            sorted(candidates), dense, lexical, query[0], weights, kind=kind, query_tokens=tokens
         )
 
     def _score_all(
         self,
         candidates: list[int],
         passage_similarity: dict[int, float],
+        passage_bm25: dict[int, float],
         query: npt.NDArray[np.float32],
         term_weights: dict[str, float],
-        kind: AnswerType | None,
         *,
+        kind: AnswerType | None,
         query_tokens: Vectors | None = None,
     ) -> list[ScoredPassage]:
-        """Score every sentence of every candidate at once; each passage by its best one."""
+        """Score every sentence of every candidate at once; each passage by its best one.
+
+        ``passage_bm25`` is each candidate's BM25 score over the best candidate's (0..1)."""
         snapshot = self.snapshot
         config = self.config
         offsets = snapshot.sentence_offsets
@@ -260,14 +280,18 @@ class Searcher:
         typed = np.array(
             [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
         )
+        if query_tokens is not None and len(query_tokens) and config.late_weight:
+            late = self._late_interaction(rows, query_tokens) - config.late_center
+        else:
+            late = np.zeros(len(rows))
         sentence_scores = (
             config.sentence_weight * similarities
             + config.lexical_weight * coverages
+            + config.late_weight * late
             + config.answer_type_bonus * typed
         )
-        if query_tokens is not None and len(query_tokens) and config.late_weight:
-            late = self._late_interaction(rows, query_tokens)
-            sentence_scores = sentence_scores + config.late_weight * (late - config.late_center)
+        passage_w, sentence_w, lexical_w, late_w = config.relevance_weights
+        relevances = sentence_w * similarities + lexical_w * coverages + late_w * late
         scored: list[ScoredPassage] = []
         for position, passage_id in enumerate(candidates):
             first, last = int(bounds[position]), int(bounds[position + 1])
@@ -275,10 +299,12 @@ class Searcher:
                 continue
             best = int(np.argmax(sentence_scores[first:last]))
             best_row = first + best
-            score = config.passage_weight * passage_similarity[passage_id] + float(
-                sentence_scores[best_row]
+            score = (
+                config.passage_weight * passage_similarity[passage_id]
+                + config.bm25_weight * passage_bm25[passage_id]
+                + float(sentence_scores[best_row])
             )
-            relevance = score - config.answer_type_bonus * float(typed[best_row])
+            relevance = passage_w * passage_similarity[passage_id] + float(relevances[best_row])
             vector = snapshot.sentence_vectors[rows[best_row]]
             scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
         scored.sort(key=lambda s: s.score, reverse=True)
