@@ -36,19 +36,24 @@ from index.quotes.cues import (
 )
 from index.quotes.layout import Layout, build_layout
 from index.quotes.lexicon import (
+    FIRST_NAMES_THAT_ARE_WORDS,
+    HONORIFIC_GENDER,
     NOMINATIVE_PRONOUNS,
     NON_NAME_WORDS,
     OBJECT_PRONOUNS,
     PRONOUN_GENDER,
+    TITLE_ABBREVIATIONS,
     UNNAMED_SOURCE_ROLES,
     Gender,
 )
 from index.quotes.models import Quote
 from index.quotes.parsing import EMPTY, ParsedArticle, Parser, default_parser, parse_paragraphs
-from index.quotes.people import ROLE_PREFIX_WORDS, build_registry
+from index.quotes.people import ROLE_PREFIX_WORDS, TITLE_HEAD_WORDS, build_registry
 from index.quotes.syntax import (
     SyntacticCue,
+    entity_words,
     introducing_subject,
+    is_proper_noun_phrase,
     is_recognised_name,
     people_before,
     syntactic_cue,
@@ -58,6 +63,7 @@ from index.quotes.venues import explicit_venue, mentions_other_interview
 
 _THIRD_PERSON: Final = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 _NAME_AFTER_COLON: Final = re.compile(rf"^\s*:\s*(?P<name>{NAME})")
+_NAME_AFTER_TITLE: Final = re.compile(rf"\.?[^\S\n]+(?P<name>{NAME})")
 CONTINUATION_CUE: Final = "(continues the previous paragraph's quote)"
 
 
@@ -106,6 +112,7 @@ class _Attributor:
         self.registry = timeline.registry
         self.venues: dict[str, str | None] = {}
         self.next_sentence = 0
+        self._entity_words: frozenset[str] | None = None
         self.last_speaker: tuple[str, int] | None = None
         """The latest top-level quote's speaker and its paragraph (a pronoun's first guess)."""
 
@@ -308,9 +315,10 @@ class _Attributor:
 
     def _resolve(self, reference: Reference) -> str | None:
         if reference.kind is RefKind.NAME:
+            reference = self._with_name_after_title(reference)
             known = self.registry.lookup(reference.text, reference.start) is not None
             recognised = is_recognised_name(self.parsed, reference.start, reference.end)
-            if not known and recognised is False:
+            if not known and recognised is False and not self._named_elsewhere(reference):
                 return None  # capitalised words, not a person or organisation ("Hillsborough Bay")
             return self._name(reference.text, reference.start)
         if reference.kind is RefKind.PRONOUN:
@@ -319,15 +327,41 @@ class _Attributor:
             return self._role(reference)
         return None
 
+    def _with_name_after_title(self, reference: Reference) -> Reference:
+        """``Army Capt`` cut at the title's dot, extended to ``Army Capt. Jo Diaz``."""
+        last = reference.text.split()[-1].rstrip(".").lower() if reference.text.split() else ""
+        if last not in TITLE_ABBREVIATIONS:
+            return reference
+        match = _NAME_AFTER_TITLE.match(self.layout.masked, reference.end)
+        if match is None:
+            return reference
+        end = match.end("name")
+        return replace(reference, text=self.layout.text[reference.start : end], end=end)
+
+    def _named_elsewhere(self, reference: Reference) -> bool:
+        """A proper noun the parser did not tag here but tags as a person or organisation
+        elsewhere in the article (``Maddow said`` after ``Rachel Maddow``)."""
+        if not is_proper_noun_phrase(self.parsed, reference.start, reference.end):
+            return False
+        if self._entity_words is None:
+            self._entity_words = entity_words(self.parsed)
+        words = _name_words(reference.text)
+        return bool(words) and words[-1].casefold() in self._entity_words
+
     def _name(self, written: str, position: int) -> str | None:
         person = self.registry.lookup(written, position)
         if person is not None:
             return self.registry.people[person].name
-        cleaned = re.sub(r"(?:['’]s|['’])$", "", written.strip(" ,.;:"))
-        tokens = cleaned.split()
+        tokens = _name_words(written)
+        tokens = tokens[_title_length(tokens) :]
         while len(tokens) > 2 and tokens[0].lower() in ROLE_PREFIX_WORDS:
             tokens.pop(0)
-        if not tokens or tokens[0].lower() in NON_NAME_WORDS:
+        if not tokens or tokens[-1].rstrip(".").lower() in TITLE_ABBREVIATIONS:
+            return None  # "Pennsylvania Gov": a title whose name the reference left out
+        first = tokens[0].lower()
+        if first in NON_NAME_WORDS and (
+            len(tokens) == 1 or first not in FIRST_NAMES_THAT_ARE_WORDS
+        ):
             return None
         return " ".join(tokens)
 
@@ -463,6 +497,25 @@ class _Attributor:
             return frozenset()
         index = self.registry.lookup(name)
         return frozenset() if index is None else frozenset({index})
+
+
+def _name_words(written: str) -> list[str]:
+    """A name's words, without the possessive and the punctuation around it."""
+    return re.sub(r"(?:['’]s|['’])$", "", written.strip(" ,.;:")).split()
+
+
+def _title_length(tokens: Sequence[str]) -> int:
+    """How many leading words are a title (``Army Capt.``, ``Senate Majority Whip``): up
+    to the last title word that leaves a name after it (one word after an abbreviation
+    such as ``Gov.``, two after a word such as ``Speaker``); honorifics (``Mr.``) stay."""
+    for k in range(len(tokens) - 2, -1, -1):
+        word = tokens[k].lower()
+        abbreviated = word.endswith(".") and word.rstrip(".") in TITLE_ABBREVIATIONS
+        if word.rstrip(".") in HONORIFIC_GENDER:
+            continue
+        if abbreviated or (word in TITLE_HEAD_WORDS and len(tokens) - k - 1 >= 2):
+            return k + 1
+    return 0
 
 
 def _is_quoted_sentence(content: str) -> bool:

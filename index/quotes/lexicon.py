@@ -254,6 +254,14 @@ NON_NAME_WORDS: Final = _words(
 )
 """Capitalised words (at a sentence start, in headlines) that are not name parts."""
 
+TITLE_ABBREVIATIONS: Final = _words(
+    """gov sen rep gen lt capt col sgt adm maj cmdr cpl pvt rev atty supt amb hon insp det"""
+)
+"""Titles written abbreviated with a dot before a name (``Army Capt. Jo Diaz``, ``Gov.``)."""
+
+FIRST_NAMES_THAT_ARE_WORDS: Final = _words("will may june april august mark")
+"""Words of ``NON_NAME_WORDS`` that also open a person's name (``Will Doyle``)."""
+
 TIME_WORDS: Final = _words(
     """today tonight yesterday tomorrow monday tuesday wednesday thursday friday saturday
     sunday january february march april may june july august september october november

@@ -219,6 +219,33 @@ def is_recognised_name(parsed: ParsedArticle, start: int, end: int) -> bool | No
     )
 
 
+def entity_words(parsed: ParsedArticle) -> frozenset[str]:
+    """The words (case-folded) of every person or organisation the parser recognises in the
+    article's parsed paragraphs."""
+    return frozenset(
+        word.casefold()
+        for paragraph in parsed.paragraphs
+        for entity in paragraph.doc.ents
+        if entity.label_ in {"PERSON", "ORG"}
+        for word in entity.text.split()
+    )
+
+
+def is_proper_noun_phrase(parsed: ParsedArticle, start: int, end: int) -> bool:
+    """Whether every word between two article offsets is parsed as a proper noun (a title
+    abbreviation's dot and punctuation aside): ``Maddow``, not ``Unlike Obama``."""
+    paragraph = parsed.paragraph_at(start)
+    if paragraph is None:
+        return False
+    local_start, local_end = start - paragraph.start, end - paragraph.start
+    words = [
+        t
+        for t in paragraph.doc
+        if local_start <= t.idx < local_end and not t.is_punct and not t.is_space
+    ]
+    return bool(words) and all(t.pos_ == "PROPN" for t in words)
+
+
 def _reference(paragraph: ParsedParagraph, token: Token) -> Reference | None:
     start = paragraph.start
     if token.lower_ in _PRONOUNS and token.pos_ == "PRON":
