@@ -56,7 +56,8 @@ from index.quotes.syntax import (
     is_proper_noun_phrase,
     is_recognised_name,
     people_before,
-    syntactic_cue,
+    subject_of_sentence_before,
+    syntactic_cues,
 )
 from index.quotes.text import MASK_CHAR
 from index.quotes.venues import explicit_venue, mentions_other_interview
@@ -64,6 +65,9 @@ from index.quotes.venues import explicit_venue, mentions_other_interview
 _THIRD_PERSON: Final = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 _NAME_AFTER_COLON: Final = re.compile(rf"^\s*:\s*(?P<name>{NAME})")
 _NAME_AFTER_TITLE: Final = re.compile(rf"\.?[^\S\n]+(?P<name>{NAME})")
+_TITLE_THEN_NAME: Final = re.compile(
+    rf"[^\S\n]+(?P<title>[A-Z][a-z]{{1,4}})\.[^\S\n]+(?P<name>{NAME})"
+)
 CONTINUATION_CUE: Final = "(continues the previous paragraph's quote)"
 
 
@@ -181,7 +185,8 @@ class _Attributor:
         first = quote.parts[0]
         pre, offset = self.layout.clause_before(first.start)
         before = cue_before(pre, offset)
-        syntactic = syntactic_cue(self.parsed, quote.parts, self._other_quotes(quote))
+        candidates = syntactic_cues(self.parsed, quote.parts, self._other_quotes(quote))
+        syntactic = candidates[0] if candidates else None
         named = syntactic is not None and _is_name(syntactic.reference)
         if syntactic is not None and named:
             found = self._from_syntax(syntactic)
@@ -191,8 +196,8 @@ class _Attributor:
         for cue in cues:
             if cue.reference is not None:
                 return self._from_cue(cue, cue.reference)
-        if syntactic is not None and not named:
-            found = self._from_syntax(syntactic)
+        for candidate in candidates if syntactic is None or not named else candidates[1:]:
+            found = self._from_syntax(candidate)  # the best verb's subject first, then others
             if found is not None:
                 return found
         if before is not None:
@@ -205,6 +210,9 @@ class _Attributor:
                 return _Attribution(previous.speaker, before.clause)
         if cues:
             return _Attribution(None, cues[0].clause)
+        told = self._told_in_sentence_before(quote)
+        if told is not None:
+            return told
         introduced = self._introduced(quote)
         if introduced is not None:
             return introduced
@@ -212,6 +220,17 @@ class _Attributor:
         if continued.speaker is not None:
             return continued
         return self._introduced(quote, colon=False) or continued
+
+    def _told_in_sentence_before(self, quote: Quote) -> _Attribution | None:
+        """A quote opening a sentence after ``X said in a statement.`` in its paragraph."""
+        layout = self.layout
+        start = quote.span.start
+        here = layout.paragraphs[layout.paragraph_of(start)]
+        if here.start == start or layout.clause_before(start)[0].strip():
+            return None
+        reference = subject_of_sentence_before(self.parsed, start)
+        speaker = self._resolve(reference) if reference is not None else None
+        return _Attribution(speaker, "(the sentence before)") if speaker else None
 
     def _introduced(self, quote: Quote, *, colon: bool = True) -> _Attribution | None:
         """A quote opening the paragraph after one ending ``X continued:`` (or, with
@@ -330,9 +349,11 @@ class _Attributor:
     def _with_name_after_title(self, reference: Reference) -> Reference:
         """``Army Capt`` cut at the title's dot, extended to ``Army Capt. Jo Diaz``."""
         last = reference.text.split()[-1].rstrip(".").lower() if reference.text.split() else ""
-        if last not in TITLE_ABBREVIATIONS:
-            return reference
-        match = _NAME_AFTER_TITLE.match(self.layout.masked, reference.end)
+        match = _TITLE_THEN_NAME.match(self.layout.masked, reference.end)
+        if match is not None and match.group("title").lower() not in TITLE_ABBREVIATIONS:
+            match = None  # "Air Force 1st" + " Lt. Jo Diaz"
+        if match is None and last in TITLE_ABBREVIATIONS:
+            match = _NAME_AFTER_TITLE.match(self.layout.masked, reference.end)
         if match is None:
             return reference
         end = match.end("name")
