@@ -200,3 +200,26 @@ def test_a_quote_after_a_sentence_saying_who_speaks_in_the_same_paragraph() -> N
     )
     assert top_level(text) == [("There are no paper ballots to recount in the state.", "Sam Lew")]
 
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # "continue to be" is the aspect of another verb, not the speaker's verb
+        (
+            "In a statement released after the senator left the race, Tom Cruse said he is "
+            'certain Marc Rubin will continue to be "a champion for opportunity in this country."',
+            "Tom Cruse",
+        ),
+        (
+            "Walter Hewitt sniped that Fiorino, a first-time chief executive, was "
+            '"learning on the job," while Fiorino and other leaders penned a series of letters.',
+            "Walter Hewitt",
+        ),
+        ('Mara Lind continued: "We will not stop until the law is changed."', "Mara Lind"),
+    ],
+)
+def test_the_speaker_of_a_partial_quote_is_the_subject_of_its_speech_verb(
+    text: str, speaker: str
+) -> None:
+    (found,) = top_level(text)
+    assert found[1] == speaker

@@ -357,7 +357,7 @@ SPEECH_LEMMAS: Final = _words(
     thunder rail fume rant gripe quibble summarize summarise sum recommend propose insist vow swear
     joke jest banter spell clarify concede grant allow acknowledge dub nickname hint imply signal
     indicate conclude decide rule order command direct instruct request invite challenge dare
-    protest object appeal petition pray caption scrawl
+    protest object appeal petition pray caption scrawl snipe snip jab needle quote
     """
 )
 """Lemmas of verbs that report speech, writing or thought (spaCy's lemmas, lower case)."""

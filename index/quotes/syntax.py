@@ -37,6 +37,7 @@ _PRONOUNS: Final = frozenset({"he", "she", "they", "i", "we", "it", "him", "her"
 _RELATIVE: Final = frozenset({"who", "that", "which", "whom"})
 _NAME_ENTITIES: Final = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _ROLE_DEPS: Final = frozenset({"det", "amod", "compound", "poss", "nummod", "case"})
+_ASPECTUAL: Final = frozenset({"continue", "begin", "go"})
 _MAX_CLIMB: Final = 4
 _MARKS: Final = "\"'“”‘’«»‹›„"
 
@@ -170,7 +171,11 @@ def _clause(doc: Doc, sentences: Sequence[DocSpan], inside: Sequence[tuple[int, 
 
 
 def _is_speech_verb(token: Token) -> bool:
-    return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_LEMMAS
+    lemma = token.lemma_.lower()
+    if token.pos_ != "VERB" or lemma not in SPEECH_LEMMAS:
+        return False
+    # "Rubio will continue to be …", "began to": the aspect of another verb, not speech
+    return lemma not in _ASPECTUAL or not any(c.dep_ == "xcomp" for c in token.children)
 
 
 def _according_object(token: Token) -> Token | None:
