@@ -135,3 +135,91 @@ def test_a_pronoun_after_the_only_person_named_in_the_sentence_before() -> None:
         '"Nobody from the council ever came to ask us," she said.'
     )
     assert top_level(text) == [("Nobody from the council ever came to ask us,", "Linda Harris")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a title glued in front of the name is not part of it
+        (
+            "Senate Majority Whip John Ryder (R-Tex.) spoke on the floor of the chamber after "
+            'the vote on the bill. "This is the one shot we have," Ryder said.',
+            "John Ryder",
+        ),
+        (
+            '"We had a good night in every region of the country," said Russian President '
+            "Vladimir Petrov.",
+            "Vladimir Petrov",
+        ),
+        # an abbreviated title's dot does not cut the name off
+        (
+            '"The candidates just do not understand the army," said Army Capt. Jonas Pardew, '
+            "who was polled.",
+            "Jonas Pardew",
+        ),
+        (
+            '"I was hoping for a better field this year," said Air Force 1st Lt. Tyler Livens.',
+            "Tyler Livens",
+        ),
+        # a title left without its name is nobody, not "Ohio Gov"
+        ('"The money is not there," said former Ohio Gov. and party chairman Ann Fry.', None),
+        # a first name that is also a word
+        (
+            '"It is a pretty expensive model," said Will Dorne, a professor at the college.',
+            "Will Dorne",
+        ),
+    ],
+)
+def test_titles_around_a_name_are_not_the_speaker(text: str, speaker: str | None) -> None:
+    (found,) = top_level(text)
+    assert found[1] == speaker
+
+
+def test_the_next_speech_verb_when_the_nearest_ones_subject_is_no_person() -> None:
+    text = (
+        "Edwin Klane wrote about the couple for years. Klane said his 1996 book detailed "
+        'how the senator was "intrinsically part of the effort to discredit these women."'
+    )
+    assert top_level(text) == [
+        ("intrinsically part of the effort to discredit these women.", "Edwin Klane")
+    ]
+
+
+def test_a_speech_verb_reached_through_a_preposition() -> None:
+    text = (
+        "Prime Minister Avi Rosen won a fourth term in March. Rosen rallied supporters by "
+        'warning darkly that "the rule of the right is in danger" on the eve of the vote.'
+    )
+    assert top_level(text) == [("the rule of the right is in danger", "Avi Rosen")]
+
+
+def test_a_quote_after_a_sentence_saying_who_speaks_in_the_same_paragraph() -> None:
+    text = (
+        "Sam Lew, the communications director for the party, said in a statement. "
+        '"There are no paper ballots to recount in the state."'
+    )
+    assert top_level(text) == [("There are no paper ballots to recount in the state.", "Sam Lew")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # "continue to be" is the aspect of another verb, not the speaker's verb
+        (
+            "In a statement released after the senator left the race, Tom Cruse said he is "
+            'certain Marc Rubin will continue to be "a champion for opportunity in this country."',
+            "Tom Cruse",
+        ),
+        (
+            "Walter Hewitt sniped that Fiorino, a first-time chief executive, was "
+            '"learning on the job," while Fiorino and other leaders penned a series of letters.',
+            "Walter Hewitt",
+        ),
+        ('Mara Lind continued: "We will not stop until the law is changed."', "Mara Lind"),
+    ],
+)
+def test_the_speaker_of_a_partial_quote_is_the_subject_of_its_speech_verb(
+    text: str, speaker: str
+) -> None:
+    (found,) = top_level(text)
+    assert found[1] == speaker

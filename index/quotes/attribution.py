@@ -36,28 +36,38 @@ from index.quotes.cues import (
 )
 from index.quotes.layout import Layout, build_layout
 from index.quotes.lexicon import (
+    FIRST_NAMES_THAT_ARE_WORDS,
+    HONORIFIC_GENDER,
     NOMINATIVE_PRONOUNS,
     NON_NAME_WORDS,
     OBJECT_PRONOUNS,
     PRONOUN_GENDER,
+    TITLE_ABBREVIATIONS,
     UNNAMED_SOURCE_ROLES,
     Gender,
 )
 from index.quotes.models import Quote
 from index.quotes.parsing import EMPTY, ParsedArticle, Parser, default_parser, parse_paragraphs
-from index.quotes.people import ROLE_PREFIX_WORDS, build_registry
+from index.quotes.people import ROLE_PREFIX_WORDS, TITLE_HEAD_WORDS, build_registry
 from index.quotes.syntax import (
     SyntacticCue,
+    entity_words,
     introducing_subject,
+    is_proper_noun_phrase,
     is_recognised_name,
     people_before,
-    syntactic_cue,
+    subject_of_sentence_before,
+    syntactic_cues,
 )
 from index.quotes.text import MASK_CHAR
 from index.quotes.venues import explicit_venue, mentions_other_interview
 
 _THIRD_PERSON: Final = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 _NAME_AFTER_COLON: Final = re.compile(rf"^\s*:\s*(?P<name>{NAME})")
+_NAME_AFTER_TITLE: Final = re.compile(rf"\.?[^\S\n]+(?P<name>{NAME})")
+_TITLE_THEN_NAME: Final = re.compile(
+    rf"[^\S\n]+(?P<title>[A-Z][a-z]{{1,4}})\.[^\S\n]+(?P<name>{NAME})"
+)
 CONTINUATION_CUE: Final = "(continues the previous paragraph's quote)"
 
 
@@ -106,6 +116,7 @@ class _Attributor:
         self.registry = timeline.registry
         self.venues: dict[str, str | None] = {}
         self.next_sentence = 0
+        self._entity_words: frozenset[str] | None = None
         self.last_speaker: tuple[str, int] | None = None
         """The latest top-level quote's speaker and its paragraph (a pronoun's first guess)."""
 
@@ -174,7 +185,8 @@ class _Attributor:
         first = quote.parts[0]
         pre, offset = self.layout.clause_before(first.start)
         before = cue_before(pre, offset)
-        syntactic = syntactic_cue(self.parsed, quote.parts, self._other_quotes(quote))
+        candidates = syntactic_cues(self.parsed, quote.parts, self._other_quotes(quote))
+        syntactic = candidates[0] if candidates else None
         named = syntactic is not None and _is_name(syntactic.reference)
         if syntactic is not None and named:
             found = self._from_syntax(syntactic)
@@ -184,8 +196,8 @@ class _Attributor:
         for cue in cues:
             if cue.reference is not None:
                 return self._from_cue(cue, cue.reference)
-        if syntactic is not None and not named:
-            found = self._from_syntax(syntactic)
+        for candidate in candidates if syntactic is None or not named else candidates[1:]:
+            found = self._from_syntax(candidate)  # the best verb's subject first, then others
             if found is not None:
                 return found
         if before is not None:
@@ -198,6 +210,9 @@ class _Attributor:
                 return _Attribution(previous.speaker, before.clause)
         if cues:
             return _Attribution(None, cues[0].clause)
+        told = self._told_in_sentence_before(quote)
+        if told is not None:
+            return told
         introduced = self._introduced(quote)
         if introduced is not None:
             return introduced
@@ -205,6 +220,17 @@ class _Attributor:
         if continued.speaker is not None:
             return continued
         return self._introduced(quote, colon=False) or continued
+
+    def _told_in_sentence_before(self, quote: Quote) -> _Attribution | None:
+        """A quote opening a sentence after ``X said in a statement.`` in its paragraph."""
+        layout = self.layout
+        start = quote.span.start
+        here = layout.paragraphs[layout.paragraph_of(start)]
+        if here.start == start or layout.clause_before(start)[0].strip():
+            return None
+        reference = subject_of_sentence_before(self.parsed, start)
+        speaker = self._resolve(reference) if reference is not None else None
+        return _Attribution(speaker, "(the sentence before)") if speaker else None
 
     def _introduced(self, quote: Quote, *, colon: bool = True) -> _Attribution | None:
         """A quote opening the paragraph after one ending ``X continued:`` (or, with
@@ -308,9 +334,10 @@ class _Attributor:
 
     def _resolve(self, reference: Reference) -> str | None:
         if reference.kind is RefKind.NAME:
+            reference = self._with_name_after_title(reference)
             known = self.registry.lookup(reference.text, reference.start) is not None
             recognised = is_recognised_name(self.parsed, reference.start, reference.end)
-            if not known and recognised is False:
+            if not known and recognised is False and not self._named_elsewhere(reference):
                 return None  # capitalised words, not a person or organisation ("Hillsborough Bay")
             return self._name(reference.text, reference.start)
         if reference.kind is RefKind.PRONOUN:
@@ -319,15 +346,43 @@ class _Attributor:
             return self._role(reference)
         return None
 
+    def _with_name_after_title(self, reference: Reference) -> Reference:
+        """``Army Capt`` cut at the title's dot, extended to ``Army Capt. Jo Diaz``."""
+        last = reference.text.split()[-1].rstrip(".").lower() if reference.text.split() else ""
+        match = _TITLE_THEN_NAME.match(self.layout.masked, reference.end)
+        if match is not None and match.group("title").lower() not in TITLE_ABBREVIATIONS:
+            match = None  # "Air Force 1st" + " Lt. Jo Diaz"
+        if match is None and last in TITLE_ABBREVIATIONS:
+            match = _NAME_AFTER_TITLE.match(self.layout.masked, reference.end)
+        if match is None:
+            return reference
+        end = match.end("name")
+        return replace(reference, text=self.layout.text[reference.start : end], end=end)
+
+    def _named_elsewhere(self, reference: Reference) -> bool:
+        """A proper noun the parser did not tag here but tags as a person or organisation
+        elsewhere in the article (``Maddow said`` after ``Rachel Maddow``)."""
+        if not is_proper_noun_phrase(self.parsed, reference.start, reference.end):
+            return False
+        if self._entity_words is None:
+            self._entity_words = entity_words(self.parsed)
+        words = _name_words(reference.text)
+        return bool(words) and words[-1].casefold() in self._entity_words
+
     def _name(self, written: str, position: int) -> str | None:
         person = self.registry.lookup(written, position)
         if person is not None:
             return self.registry.people[person].name
-        cleaned = re.sub(r"(?:['’]s|['’])$", "", written.strip(" ,.;:"))
-        tokens = cleaned.split()
+        tokens = _name_words(written)
+        tokens = tokens[_title_length(tokens) :]
         while len(tokens) > 2 and tokens[0].lower() in ROLE_PREFIX_WORDS:
             tokens.pop(0)
-        if not tokens or tokens[0].lower() in NON_NAME_WORDS:
+        if not tokens or tokens[-1].rstrip(".").lower() in TITLE_ABBREVIATIONS:
+            return None  # "Pennsylvania Gov": a title whose name the reference left out
+        first = tokens[0].lower()
+        if first in NON_NAME_WORDS and (
+            len(tokens) == 1 or first not in FIRST_NAMES_THAT_ARE_WORDS
+        ):
             return None
         return " ".join(tokens)
 
@@ -463,6 +518,25 @@ class _Attributor:
             return frozenset()
         index = self.registry.lookup(name)
         return frozenset() if index is None else frozenset({index})
+
+
+def _name_words(written: str) -> list[str]:
+    """A name's words, without the possessive and the punctuation around it."""
+    return re.sub(r"(?:['’]s|['’])$", "", written.strip(" ,.;:")).split()
+
+
+def _title_length(tokens: Sequence[str]) -> int:
+    """How many leading words are a title (``Army Capt.``, ``Senate Majority Whip``): up
+    to the last title word that leaves a name after it (one word after an abbreviation
+    such as ``Gov.``, two after a word such as ``Speaker``); honorifics (``Mr.``) stay."""
+    for k in range(len(tokens) - 2, -1, -1):
+        word = tokens[k].lower()
+        abbreviated = word.endswith(".") and word.rstrip(".") in TITLE_ABBREVIATIONS
+        if word.rstrip(".") in HONORIFIC_GENDER:
+            continue
+        if abbreviated or (word in TITLE_HEAD_WORDS and len(tokens) - k - 1 >= 2):
+            return k + 1
+    return 0
 
 
 def _is_quoted_sentence(content: str) -> bool:

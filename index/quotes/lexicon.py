@@ -254,6 +254,14 @@ NON_NAME_WORDS: Final = _words(
 )
 """Capitalised words (at a sentence start, in headlines) that are not name parts."""
 
+TITLE_ABBREVIATIONS: Final = _words(
+    """gov sen rep gen lt capt col sgt adm maj cmdr cpl pvt rev atty supt amb hon insp det"""
+)
+"""Titles written abbreviated with a dot before a name (``Army Capt. Jo Diaz``, ``Gov.``)."""
+
+FIRST_NAMES_THAT_ARE_WORDS: Final = _words("will may june april august mark")
+"""Words of ``NON_NAME_WORDS`` that also open a person's name (``Will Doyle``)."""
+
 TIME_WORDS: Final = _words(
     """today tonight yesterday tomorrow monday tuesday wednesday thursday friday saturday
     sunday january february march april may june july august september october november
@@ -349,7 +357,7 @@ SPEECH_LEMMAS: Final = _words(
     thunder rail fume rant gripe quibble summarize summarise sum recommend propose insist vow swear
     joke jest banter spell clarify concede grant allow acknowledge dub nickname hint imply signal
     indicate conclude decide rule order command direct instruct request invite challenge dare
-    protest object appeal petition pray caption scrawl
+    protest object appeal petition pray caption scrawl snipe snip jab needle quote
     """
 )
 """Lemmas of verbs that report speech, writing or thought (spaCy's lemmas, lower case)."""

@@ -227,6 +227,36 @@ ROLE_PREFIX_WORDS: Final = frozenset(ROLE_FAMILIES) | {
 }
 """Words of a title written before a name (``Health Minister``, ``Director``)."""
 
+TITLE_HEAD_WORDS: Final = ROLE_PREFIX_WORDS | {
+    "whip",
+    "speaker",
+    "general",
+    "commissioner",
+    "pastor",
+    "bishop",
+    "archbishop",
+    "cardinal",
+    "rabbi",
+    "imam",
+    "reverend",
+    "nominee",
+    "candidate",
+    "congressman",
+    "congresswoman",
+    "businessman",
+    "businesswoman",
+    "commander",
+    "sergeant",
+    "lieutenant",
+    "colonel",
+    "major",
+    "admiral",
+}
+"""Words that end a title glued in front of a name: everything up to the last of them is
+the title (``Senate Majority Whip John Cornyn``, ``Russian President Vladimir Putin``)."""
+_MIN_NAME_AFTER_TITLE: Final = 2
+"""Words a name keeps after a title inside a run (``General Motors`` is no title and name)."""
+
 
 def _make_run(text: str, tokens: list[re.Match[str]], i: int, j: int) -> _Run:
     """A run without the role words and honorific in front of the name itself."""
@@ -234,6 +264,9 @@ def _make_run(text: str, tokens: list[re.Match[str]], i: int, j: int) -> _Run:
     prefix_roles: list[str] = []
     while len(matches) > 1 and matches[0].group().lower() in ROLE_PREFIX_WORDS:
         prefix_roles.append(matches.pop(0).group().lower())
+    title_end = _title_end(matches)
+    prefix_roles.extend(m.group().lower() for m in matches[:title_end])
+    matches = matches[title_end:]
     honorific = None
     if len(matches) > 1 and matches[0].group().rstrip(".").lower() in HONORIFIC_GENDER:
         honorific = matches.pop(0).group().rstrip(".")
@@ -242,6 +275,15 @@ def _make_run(text: str, tokens: list[re.Match[str]], i: int, j: int) -> _Run:
     start = matches[0].start()
     end = matches[-1].start() + len(words[-1])
     return _Run(start, end, words, tuple(prefix_roles), honorific)
+
+
+def _title_end(matches: Sequence[re.Match[str]]) -> int:
+    """How many leading words of a run are a title before the name (0: none)."""
+    last = max(len(matches) - _MIN_NAME_AFTER_TITLE, 0)
+    for k in range(last - 1, -1, -1):
+        if _strip_possessive(matches[k].group()).lower() in TITLE_HEAD_WORDS:
+            return k + 1
+    return 0
 
 
 def _role_words_before(text: str, start: int) -> list[str]:

@@ -32,11 +32,12 @@ if TYPE_CHECKING:
 
 _SUBJECTS: Final = frozenset({"nsubj", "nsubjpass"})
 _CLAUSAL: Final = frozenset({"ccomp", "parataxis"})
-_CLIMB: Final = frozenset({"conj", "xcomp", "advcl", "dep", "ccomp", "pcomp"})
+_CLIMB: Final = frozenset({"conj", "xcomp", "advcl", "dep", "ccomp", "pcomp", "prep"})
 _PRONOUNS: Final = frozenset({"he", "she", "they", "i", "we", "it", "him", "her", "them"})
 _RELATIVE: Final = frozenset({"who", "that", "which", "whom"})
 _NAME_ENTITIES: Final = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _ROLE_DEPS: Final = frozenset({"det", "amod", "compound", "poss", "nummod", "case"})
+_ASPECTUAL: Final = frozenset({"continue", "begin", "go"})
 _MAX_CLIMB: Final = 4
 _MARKS: Final = "\"'“”‘’«»‹›„"
 
@@ -95,13 +96,23 @@ def syntactic_cue(
     paragraph to the nearest other quote before, and from the nearest after to the
     end, are left out like the quote itself.
     """
+    cues = syntactic_cues(parsed, parts, others)
+    return cues[0] if cues else None
+
+
+def syntactic_cues(
+    parsed: ParsedArticle, parts: Sequence[Span], others: Sequence[Span] = ()
+) -> list[SyntacticCue]:
+    """Every speech verb of the quote's sentence with a subject, best first (the one
+    :func:`syntactic_cue` gives first): when the best one's subject is no speaker
+    (``Klein said his book detailed how …``: ``his book``), the next may be."""
     paragraph = parsed.paragraph_at(parts[0].start)
     if paragraph is None:
-        return None
+        return []
     inside = _local_spans(paragraph, parts)
     sentences = _sentences(paragraph.doc, inside)
     if not sentences:
-        return None
+        return []
     following = _sentence_right_after(paragraph.doc, sentences[-1], inside)
     before = [o.end for o in others if o.end <= parts[0].start]
     after = [o.start for o in others if o.start >= parts[-1].end]
@@ -113,33 +124,38 @@ def syntactic_cue(
     for group in (sentences, [following] if following is not None else []):
         if not group:
             continue
-        cue = _cue_in(paragraph, group, excluded)
-        if cue is not None:
-            return cue
-    return None
+        cues = _cues_in(paragraph, group, excluded)
+        if cues:
+            return cues
+    return []
 
 
-def _cue_in(
+def _cues_in(
     paragraph: ParsedParagraph, sentences: Sequence[DocSpan], inside: Sequence[tuple[int, int]]
-) -> SyntacticCue | None:
+) -> list[SyntacticCue]:
     tokens = [t for s in sentences for t in s if not _inside(t, inside)]
     clause = _clause(paragraph.doc, sentences, inside)
     according = [t for t in tokens if t.lower_ == "according"]
     for token in according:
         target = _according_object(token)
         if target is not None and not _inside(target, inside):
-            return SyntacticCue("according to", clause, _reference(paragraph, target), False)
+            return [SyntacticCue("according to", clause, _reference(paragraph, target), False)]
     verbs = [t for t in tokens if _is_speech_verb(t)] or _governing_verbs(sentences, inside)
     if not verbs:
-        return None
+        return []
     verbs.sort(key=lambda v: (not _governs(v, inside), _distance(v, inside)))
+    found: list[SyntacticCue] = []
     for verb in verbs:
         subject = _subject(verb, inside)
         if subject is not None:
             reference = _reference(paragraph, subject)
-            if reference is not None:
-                return SyntacticCue(verb.lemma_.lower(), clause, reference, _governs(verb, inside))
-    return SyntacticCue(verbs[0].lemma_.lower(), clause, None, _governs(verbs[0], inside))
+            if reference is not None and all(c.reference != reference for c in found):
+                found.append(
+                    SyntacticCue(verb.lemma_.lower(), clause, reference, _governs(verb, inside))
+                )
+    return found or [
+        SyntacticCue(verbs[0].lemma_.lower(), clause, None, _governs(verbs[0], inside))
+    ]
 
 
 def _clause(doc: Doc, sentences: Sequence[DocSpan], inside: Sequence[tuple[int, int]]) -> str:
@@ -155,7 +171,11 @@ def _clause(doc: Doc, sentences: Sequence[DocSpan], inside: Sequence[tuple[int, 
 
 
 def _is_speech_verb(token: Token) -> bool:
-    return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_LEMMAS
+    lemma = token.lemma_.lower()
+    if token.pos_ != "VERB" or lemma not in SPEECH_LEMMAS:
+        return False
+    # "Rubio will continue to be …", "began to": the aspect of another verb, not speech
+    return lemma not in _ASPECTUAL or not any(c.dep_ == "xcomp" for c in token.children)
 
 
 def _according_object(token: Token) -> Token | None:
@@ -217,6 +237,33 @@ def is_recognised_name(parsed: ParsedArticle, start: int, end: int) -> bool | No
         e.label_ in _NAME_ENTITIES and e.start_char < local_end and local_start < e.end_char
         for e in paragraph.doc.ents
     )
+
+
+def entity_words(parsed: ParsedArticle) -> frozenset[str]:
+    """The words (case-folded) of every person or organisation the parser recognises in the
+    article's parsed paragraphs."""
+    return frozenset(
+        word.casefold()
+        for paragraph in parsed.paragraphs
+        for entity in paragraph.doc.ents
+        if entity.label_ in {"PERSON", "ORG"}
+        for word in entity.text.split()
+    )
+
+
+def is_proper_noun_phrase(parsed: ParsedArticle, start: int, end: int) -> bool:
+    """Whether every word between two article offsets is parsed as a proper noun (a title
+    abbreviation's dot and punctuation aside): ``Maddow``, not ``Unlike Obama``."""
+    paragraph = parsed.paragraph_at(start)
+    if paragraph is None:
+        return False
+    local_start, local_end = start - paragraph.start, end - paragraph.start
+    words = [
+        t
+        for t in paragraph.doc
+        if local_start <= t.idx < local_end and not t.is_punct and not t.is_space
+    ]
+    return bool(words) and all(t.pos_ == "PROPN" for t in words)
 
 
 def _reference(paragraph: ParsedParagraph, token: Token) -> Reference | None:
@@ -346,6 +393,26 @@ def introducing_subject(
         subject = _subject(verb, ())
         if subject is not None:
             return _reference(parsed_paragraph, subject)
+    return None
+
+
+def subject_of_sentence_before(parsed: ParsedArticle, position: int) -> Reference | None:
+    """``Lau said in a statement. "…"``: the subject of the speech verb of the sentence
+    right before ``position`` in its paragraph, when that sentence quotes nothing."""
+    paragraph = parsed.paragraph_at(position)
+    if paragraph is None:
+        return None
+    local = position - paragraph.start
+    earlier = [s for s in paragraph.doc.sents if s.end_char <= local]
+    if not earlier or any(mark in earlier[-1].text for mark in _MARKS):
+        return None
+    last = earlier[-1]
+    if paragraph.doc.text[last.end_char : local].strip():
+        return None
+    for verb in reversed([t for t in last if _is_speech_verb(t)]):
+        subject = _subject(verb, ())
+        if subject is not None:
+            return _reference(paragraph, subject)
     return None
 
 
