@@ -34,6 +34,7 @@ from index.quotes.cues import (
     cue_before,
     inner_cue,
 )
+from index.quotes.entities import parse_facts
 from index.quotes.layout import Layout, build_layout
 from index.quotes.lexicon import (
     NOMINATIVE_PRONOUNS,
@@ -86,8 +87,9 @@ def attribute_in_layout(
     layout: Layout, quotes: Sequence[Quote], parsed: ParsedArticle = EMPTY
 ) -> list[Quote]:
     """Same as :func:`attribute_quotes` for an article already laid out (and parsed)."""
-    registry = build_registry(layout.masked, layout.paragraphs, layout.title_case)
-    timeline = build_timeline(layout.masked, layout.paragraphs, registry)
+    facts = parse_facts(parsed, layout.masked)
+    registry = build_registry(layout.masked, layout.paragraphs, layout.title_case, facts)
+    timeline = build_timeline(layout.masked, layout.paragraphs, registry, facts)
     return _Attributor(layout, timeline, parsed).run(quotes)
 
 

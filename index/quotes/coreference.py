@@ -21,6 +21,7 @@ from typing import Final
 
 from index.models import Span
 from index.quotes.cues import ROLE_PHRASE
+from index.quotes.entities import NO_FACTS, ParseFacts
 from index.quotes.lexicon import PRONOUN_GENDER, ROLE_FAMILIES, ROLE_GENDER, Gender
 from index.quotes.people import Registry
 from index.quotes.text import sentence_spans
@@ -45,6 +46,11 @@ class Mention:
     kind: MentionKind
     sentence: int
     person: int | None
+    salience: int = 2
+    """0: the subject of its sentence's main verb, 1: of another verb, 2: not a subject
+    (or not parsed). The lower, the likelier a later pronoun means it."""
+    partner: bool = False
+    """An object of its sentence's main verb (``X spoke to Y``)."""
 
 
 class Timeline:
@@ -105,10 +111,21 @@ class Timeline:
         return None
 
 
-def build_timeline(masked: str, paragraphs: Sequence[Span], registry: Registry) -> Timeline:
-    """Resolve every mention of a person in the (masked) narrative, in reading order."""
+def build_timeline(
+    masked: str,
+    paragraphs: Sequence[Span],
+    registry: Registry,
+    facts: ParseFacts = NO_FACTS,
+) -> Timeline:
+    """Resolve every mention of a person in the (masked) narrative, in reading order.
+
+    ``facts`` tell which mentions the parse reads as subjects (of the sentence's main
+    verb or of another) and as objects of the main verb: a pronoun prefers a subject.
+    """
     sentences = tuple(s for p in paragraphs for s in sentence_spans(masked, p))
     timeline = Timeline(sentences, registry)
+    ordered, main = sorted(facts.subjects), sorted(facts.main_subjects)
+    partners = sorted(facts.main_objects)
     for start, end, kind, named, gender, family, definite in _raw_mentions(
         masked, paragraphs, registry
     ):
@@ -117,8 +134,16 @@ def build_timeline(masked: str, paragraphs: Sequence[Span], registry: Registry) 
             person = timeline.antecedent(start, gender)
         elif kind is MentionKind.ROLE:
             person = _resolve_role(timeline, start, family, gender, definite)
-        timeline.add(Mention(start, end, kind, timeline.sentence_at(start), person))
+        salience = 2 - _any_between(ordered, start, end) - _any_between(main, start, end)
+        partner = _any_between(partners, start, end)
+        sentence = timeline.sentence_at(start)
+        timeline.add(Mention(start, end, kind, sentence, person, salience, partner))
     return timeline
+
+
+def _any_between(ordered: list[int], start: int, end: int) -> bool:
+    index = bisect_left(ordered, start)
+    return index < len(ordered) and ordered[index] < end
 
 
 _Raw = tuple[int, int, MentionKind, int | None, Gender | None, str | None, bool]
@@ -183,6 +208,15 @@ def _ambiguous(timeline: Timeline, sentence: int, position: int, candidates: lis
     return len({m.person for m in candidates}) + others > 1
 
 
+def _salient(candidates: list[Mention]) -> bool:
+    """The first candidate is the one subject of the sentence's main verb, and no other
+    person is that verb's object (``X spoke to Y`` leaves a pronoun ambiguous)."""
+    best = candidates[0]
+    return best.salience == 0 and all(
+        m.person == best.person for m in candidates if m.salience == 0 or m.partner
+    )
+
+
 def antecedent(
     timeline: Timeline, position: int, gender: Gender | None, exclude: frozenset[int]
 ) -> int | None:
@@ -209,11 +243,13 @@ def antecedent(
                     and m.person is not None
                     and compatible(m.person, allow_unknown)
                 ),
-                key=lambda m: (m.kind is MentionKind.PRONOUN, m.start),
+                key=lambda m: (m.salience, m.kind is MentionKind.PRONOUN, m.start),
             )
             if not candidates:
                 continue
             if allow_unknown and _ambiguous(timeline, sentence, position, candidates):
+                if _salient(candidates):
+                    return candidates[0].person
                 return None  # two people the pronoun could equally mean: do not guess
             return candidates[0].person
     return None

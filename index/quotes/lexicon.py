@@ -125,6 +125,26 @@ HONORIFIC_GENDER: Final[dict[str, Gender | None]] = {
     "professor": None,
 }
 
+TITLE_ABBREVIATIONS: Final[dict[str, str]] = {
+    "sen": "senator",
+    "rep": "lawmaker",
+    "gov": "governor",
+    "pres": "president",
+    "sec": "minister",
+    "atty": "lawyer",
+    "gen": "officer",
+    "lt": "officer",
+    "col": "officer",
+    "maj": "officer",
+    "capt": "officer",
+    "sgt": "officer",
+    "adm": "officer",
+    "cmdr": "officer",
+    "supt": "officer",
+    "rev": "clergy",
+}
+"""Titles abbreviated before a name (``Sen. Ted Cruz``), with the role family they give."""
+
 ROLE_FAMILIES: Final[dict[str, str]] = {
     # film and entertainment
     "director": "director",
