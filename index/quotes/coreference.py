@@ -233,23 +233,30 @@ def antecedent(
             return True
         return allow_unknown and known is None
 
-    for allow_unknown in (False, True):
-        for sentence in window:
-            candidates = sorted(
-                (
-                    m
-                    for m in timeline.in_sentence(sentence)
-                    if m.start < position
-                    and m.person is not None
-                    and compatible(m.person, allow_unknown)
-                ),
-                key=lambda m: (m.salience, m.kind is MentionKind.PRONOUN, m.start),
-            )
-            if not candidates:
-                continue
-            if allow_unknown and _ambiguous(timeline, sentence, position, candidates):
-                if _salient(candidates):
-                    return candidates[0].person
-                return None  # two people the pronoun could equally mean: do not guess
-            return candidates[0].person
+    def candidates(sentence: int, allow_unknown: bool) -> list[Mention]:
+        return sorted(
+            (
+                m
+                for m in timeline.in_sentence(sentence)
+                if m.start < position
+                and m.person is not None
+                and compatible(m.person, allow_unknown)
+            ),
+            key=lambda m: (m.salience, m.kind is MentionKind.PRONOUN, m.start),
+        )
+
+    for sentence in window:
+        strict = candidates(sentence, False)
+        if strict:
+            return strict[0].person
+        loose = candidates(sentence, True)
+        if loose and _salient(loose):
+            return loose[0].person  # the subject of a nearer sentence, gender not known
+    for sentence in window:
+        loose = candidates(sentence, True)
+        if not loose:
+            continue
+        if _ambiguous(timeline, sentence, position, loose) and not _salient(loose):
+            return None  # two people the pronoun could equally mean: do not guess
+        return loose[0].person
     return None
