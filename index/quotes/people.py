@@ -170,6 +170,7 @@ def build_registry(
         if len(run.tokens) > 1
         and run.tokens not in known
         and not _looks_like_organisation(masked, run)
+        and not _not_a_person(facts, run)
     )
     genders = infer_genders(masked, paragraphs, [p.genders for p in people], mentions, unregistered)
     final = tuple(
@@ -380,6 +381,12 @@ def _merge_titled_surnames(candidates: list[_Candidate]) -> list[_Candidate]:
                 continue
         kept.append(candidate)
     return kept
+
+
+def _not_a_person(facts: ParseFacts, run: _Run) -> bool:
+    """The parser reads the run as an organisation, a place, a date... and not a person."""
+    labels = {e.label for e in facts.entities_between(run.start, run.end)}
+    return bool(labels) and PERSON not in labels
 
 
 def _entity_tokens(entity: Entity) -> tuple[str, ...]:
