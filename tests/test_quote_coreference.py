@@ -62,3 +62,16 @@ def test_a_title_before_a_surname_joins_the_full_name() -> None:
         '"Schools need money," he said.'
     )
     assert speakers(text) == ["Tom Harlan"]
+
+
+def test_the_council_is_the_council_named_before() -> None:
+    text = (
+        "The Lakeside City Council voted on Monday to close the pool.\n\n"
+        '"We had no other choice this year," the council said in a statement.'
+    )
+    assert speakers(text) == ["Lakeside City Council"]
+
+
+def test_an_organisation_noun_without_a_name_before_stays_unknown() -> None:
+    text = 'Ann Roe met the board on Monday. "We had no other choice this year," the board said.'
+    assert speakers(text) == [None]

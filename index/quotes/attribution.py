@@ -22,7 +22,13 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from index.models import Span
-from index.quotes.coreference import MentionKind, Timeline, build_timeline, role_of
+from index.quotes.coreference import (
+    MentionKind,
+    Timeline,
+    build_timeline,
+    organisation_before,
+    role_of,
+)
 from index.quotes.cues import (
     NAME,
     Cue,
@@ -409,6 +415,8 @@ class _Attributor:
             return " ".join(rest.split())
         if family is not None and definite:
             return self._antecedent_name(reference.start, gender, frozenset())
+        if determiner.lower() == "the" and family is None:
+            return organisation_before(self.layout.masked, rest, reference.start)
         return None
 
     # -- quotes inside quotes --------------------------------------------------------------

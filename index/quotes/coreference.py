@@ -169,6 +169,29 @@ def _raw_mentions(masked: str, paragraphs: Sequence[Span], registry: Registry) -
     return raw
 
 
+_ORGANISATION_NAME: Final = re.compile(
+    r"\b[A-Z][\w.&'’\-]*(?:[ ](?:of|and|for|on|the|[A-Z][\w.&'’\-]*))*[ ]?[A-Z][\w.&'’\-]*"
+)
+MAX_ORGANISATION_BACK: Final = 3000
+"""How far back (characters) ``the council`` looks for the council's name."""
+
+
+def organisation_before(masked: str, noun: str, position: int) -> str | None:
+    """``the council`` / ``the foundation``: the nearest name before ``position`` that has
+    the noun as one of its words (``St. Paul City Council``), or None."""
+    head = noun.strip().split()[-1].lower() if noun.strip() else ""
+    if not head.isalpha() or len(head) < 3:
+        return None
+    found = None
+    for match in _ORGANISATION_NAME.finditer(
+        masked, max(0, position - MAX_ORGANISATION_BACK), position
+    ):
+        words = [w.lower() for w in match.group().split()]
+        if head in words[1:] and match.group().split()[-1][:1].isupper():
+            found = re.sub(r"^The\s+", "", match.group())
+    return found
+
+
 def role_of(phrase: str) -> tuple[str | None, Gender | None]:
     """The role family and gender of a role noun phrase (``the French actress``)."""
     words = re.findall(r"[a-z\-]+", phrase.lower())
