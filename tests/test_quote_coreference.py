@@ -75,3 +75,12 @@ def test_the_council_is_the_council_named_before() -> None:
 def test_an_organisation_noun_without_a_name_before_stays_unknown() -> None:
     text = 'Ann Roe met the board on Monday. "We had no other choice this year," the board said.'
     assert speakers(text) == [None]
+
+
+def test_the_main_subject_beats_a_man_named_after_it() -> None:
+    text = (
+        "Gov. Ken Marsh, one of the candidates beaten by Mr. Hollis in the race, had pledged "
+        'to back the nominee. "It is just sad that we have such poor choices," he told a '
+        "local station."
+    )
+    assert speakers(text) == ["Ken Marsh"]

@@ -114,8 +114,9 @@ class _Attributor:
         self.registry = timeline.registry
         self.venues: dict[str, str | None] = {}
         self.next_sentence = 0
-        self.last_speaker: tuple[str, int] | None = None
-        """The latest top-level quote's speaker and its paragraph (a pronoun's first guess)."""
+        self.last_speaker: tuple[str, int, int] | None = None
+        """The latest top-level quote's speaker, its paragraph and where the quote starts
+        (a pronoun's first guess)."""
 
     def run(self, quotes: Sequence[Quote]) -> list[Quote]:
         if not self.layout.paragraphs:
@@ -143,7 +144,7 @@ class _Attributor:
                 previous_top = result
                 if found.speaker is not None:
                     paragraph = self.layout.paragraph_of(quote.span.end)
-                    self.last_speaker = (found.speaker, paragraph)
+                    self.last_speaker = (found.speaker, paragraph, quote.span.start)
             else:
                 found = self._inner(quote, parent)
                 result = replace(
@@ -374,16 +375,15 @@ class _Attributor:
 
     def _recent_speaker(self, position: int, gender: Gender) -> str | None:
         """``"…," Miller said. ⏎ "…," he added.``: the speaker just quoted, when no other
-        person of that gender was named since."""
+        person of that gender was named since that quote began."""
         if self.last_speaker is None:
             return None
-        name, paragraph = self.last_speaker
+        name, paragraph, start = self.last_speaker
         if self.layout.paragraph_of(position) - paragraph > 1:
             return None
         person = self.registry.lookup(name)
         if person is None or self.registry.people[person].gender not in (gender, None):
             return None
-        start = self.layout.paragraphs[paragraph].start
         for mention in self.timeline.mentions:
             if start <= mention.start < position and mention.kind is not MentionKind.PRONOUN:
                 other = mention.person

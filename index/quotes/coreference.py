@@ -270,11 +270,11 @@ def antecedent(
 
     for sentence in window:
         strict = candidates(sentence, False)
+        loose = candidates(sentence, True)
+        if loose and _salient(loose) and (not strict or loose[0].salience < strict[0].salience):
+            return loose[0].person  # the main subject, gender not known, not a man named after it
         if strict:
             return strict[0].person
-        loose = candidates(sentence, True)
-        if loose and _salient(loose):
-            return loose[0].person  # the subject of a nearer sentence, gender not known
     for sentence in window:
         loose = candidates(sentence, True)
         if not loose:
