@@ -22,7 +22,13 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from index.models import Span
-from index.quotes.coreference import MentionKind, Timeline, build_timeline, role_of
+from index.quotes.coreference import (
+    MentionKind,
+    Timeline,
+    build_timeline,
+    organisation_before,
+    role_of,
+)
 from index.quotes.cues import (
     NAME,
     Cue,
@@ -34,6 +40,7 @@ from index.quotes.cues import (
     cue_before,
     inner_cue,
 )
+from index.quotes.entities import parse_facts
 from index.quotes.layout import Layout, build_layout
 from index.quotes.lexicon import (
     FIRST_NAMES_THAT_ARE_WORDS,
@@ -96,8 +103,9 @@ def attribute_in_layout(
     layout: Layout, quotes: Sequence[Quote], parsed: ParsedArticle = EMPTY
 ) -> list[Quote]:
     """Same as :func:`attribute_quotes` for an article already laid out (and parsed)."""
-    registry = build_registry(layout.masked, layout.paragraphs, layout.title_case)
-    timeline = build_timeline(layout.masked, layout.paragraphs, registry)
+    facts = parse_facts(parsed, layout.masked)
+    registry = build_registry(layout.masked, layout.paragraphs, layout.title_case, facts)
+    timeline = build_timeline(layout.masked, layout.paragraphs, registry, facts)
     return _Attributor(layout, timeline, parsed).run(quotes)
 
 
@@ -117,8 +125,9 @@ class _Attributor:
         self.venues: dict[str, str | None] = {}
         self.next_sentence = 0
         self._entity_words: frozenset[str] | None = None
-        self.last_speaker: tuple[str, int] | None = None
-        """The latest top-level quote's speaker and its paragraph (a pronoun's first guess)."""
+        self.last_speaker: tuple[str, int, int] | None = None
+        """The latest top-level quote's speaker, its paragraph and where the quote starts
+        (a pronoun's first guess)."""
 
     def run(self, quotes: Sequence[Quote]) -> list[Quote]:
         if not self.layout.paragraphs:
@@ -146,7 +155,7 @@ class _Attributor:
                 previous_top = result
                 if found.speaker is not None:
                     paragraph = self.layout.paragraph_of(quote.span.end)
-                    self.last_speaker = (found.speaker, paragraph)
+                    self.last_speaker = (found.speaker, paragraph, quote.span.start)
             else:
                 found = self._inner(quote, parent)
                 result = replace(
@@ -421,16 +430,15 @@ class _Attributor:
 
     def _recent_speaker(self, position: int, gender: Gender) -> str | None:
         """``"…," Miller said. ⏎ "…," he added.``: the speaker just quoted, when no other
-        person of that gender was named since."""
+        person of that gender was named since that quote began."""
         if self.last_speaker is None:
             return None
-        name, paragraph = self.last_speaker
+        name, paragraph, start = self.last_speaker
         if self.layout.paragraph_of(position) - paragraph > 1:
             return None
         person = self.registry.lookup(name)
         if person is None or self.registry.people[person].gender not in (gender, None):
             return None
-        start = self.layout.paragraphs[paragraph].start
         for mention in self.timeline.mentions:
             if start <= mention.start < position and mention.kind is not MentionKind.PRONOUN:
                 other = mention.person
@@ -462,6 +470,8 @@ class _Attributor:
             return " ".join(rest.split())
         if family is not None and definite:
             return self._antecedent_name(reference.start, gender, frozenset())
+        if determiner.lower() == "the" and family is None:
+            return organisation_before(self.layout.masked, rest, reference.start)
         return None
 
     # -- quotes inside quotes --------------------------------------------------------------

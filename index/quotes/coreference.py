@@ -21,6 +21,7 @@ from typing import Final
 
 from index.models import Span
 from index.quotes.cues import ROLE_PHRASE
+from index.quotes.entities import NO_FACTS, ParseFacts
 from index.quotes.lexicon import PRONOUN_GENDER, ROLE_FAMILIES, ROLE_GENDER, Gender
 from index.quotes.people import Registry
 from index.quotes.text import sentence_spans
@@ -45,6 +46,11 @@ class Mention:
     kind: MentionKind
     sentence: int
     person: int | None
+    salience: int = 2
+    """0: the subject of its sentence's main verb, 1: of another verb, 2: not a subject
+    (or not parsed). The lower, the likelier a later pronoun means it."""
+    partner: bool = False
+    """An object of its sentence's main verb (``X spoke to Y``)."""
 
 
 class Timeline:
@@ -105,10 +111,21 @@ class Timeline:
         return None
 
 
-def build_timeline(masked: str, paragraphs: Sequence[Span], registry: Registry) -> Timeline:
-    """Resolve every mention of a person in the (masked) narrative, in reading order."""
+def build_timeline(
+    masked: str,
+    paragraphs: Sequence[Span],
+    registry: Registry,
+    facts: ParseFacts = NO_FACTS,
+) -> Timeline:
+    """Resolve every mention of a person in the (masked) narrative, in reading order.
+
+    ``facts`` tell which mentions the parse reads as subjects (of the sentence's main
+    verb or of another) and as objects of the main verb: a pronoun prefers a subject.
+    """
     sentences = tuple(s for p in paragraphs for s in sentence_spans(masked, p))
     timeline = Timeline(sentences, registry)
+    ordered, main = sorted(facts.subjects), sorted(facts.main_subjects)
+    partners = sorted(facts.main_objects)
     for start, end, kind, named, gender, family, definite in _raw_mentions(
         masked, paragraphs, registry
     ):
@@ -117,8 +134,16 @@ def build_timeline(masked: str, paragraphs: Sequence[Span], registry: Registry) 
             person = timeline.antecedent(start, gender)
         elif kind is MentionKind.ROLE:
             person = _resolve_role(timeline, start, family, gender, definite)
-        timeline.add(Mention(start, end, kind, timeline.sentence_at(start), person))
+        salience = 2 - _any_between(ordered, start, end) - _any_between(main, start, end)
+        partner = _any_between(partners, start, end)
+        sentence = timeline.sentence_at(start)
+        timeline.add(Mention(start, end, kind, sentence, person, salience, partner))
     return timeline
+
+
+def _any_between(ordered: list[int], start: int, end: int) -> bool:
+    index = bisect_left(ordered, start)
+    return index < len(ordered) and ordered[index] < end
 
 
 _Raw = tuple[int, int, MentionKind, int | None, Gender | None, str | None, bool]
@@ -142,6 +167,29 @@ def _raw_mentions(masked: str, paragraphs: Sequence[Span], registry: Registry) -
             )
     raw.sort(key=lambda r: r[0])
     return raw
+
+
+_ORGANISATION_NAME: Final = re.compile(
+    r"\b[A-Z][\w.&'’\-]*(?:[ ](?:of|and|for|on|the|[A-Z][\w.&'’\-]*))*[ ]?[A-Z][\w.&'’\-]*"
+)
+MAX_ORGANISATION_BACK: Final = 3000
+"""How far back (characters) ``the council`` looks for the council's name."""
+
+
+def organisation_before(masked: str, noun: str, position: int) -> str | None:
+    """``the council`` / ``the foundation``: the nearest name before ``position`` that has
+    the noun as one of its words (``St. Paul City Council``), or None."""
+    head = noun.strip().split()[-1].lower() if noun.strip() else ""
+    if not head.isalpha() or len(head) < 3:
+        return None
+    found = None
+    for match in _ORGANISATION_NAME.finditer(
+        masked, max(0, position - MAX_ORGANISATION_BACK), position
+    ):
+        words = [w.lower() for w in match.group().split()]
+        if head in words[1:] and match.group().split()[-1][:1].isupper():
+            found = re.sub(r"^The\s+", "", match.group())
+    return found
 
 
 def role_of(phrase: str) -> tuple[str | None, Gender | None]:
@@ -183,6 +231,15 @@ def _ambiguous(timeline: Timeline, sentence: int, position: int, candidates: lis
     return len({m.person for m in candidates}) + others > 1
 
 
+def _salient(candidates: list[Mention]) -> bool:
+    """The first candidate is the one subject of the sentence's main verb, and no other
+    person is that verb's object (``X spoke to Y`` leaves a pronoun ambiguous)."""
+    best = candidates[0]
+    return best.salience == 0 and all(
+        m.person == best.person for m in candidates if m.salience == 0 or m.partner
+    )
+
+
 def antecedent(
     timeline: Timeline, position: int, gender: Gender | None, exclude: frozenset[int]
 ) -> int | None:
@@ -199,21 +256,30 @@ def antecedent(
             return True
         return allow_unknown and known is None
 
-    for allow_unknown in (False, True):
-        for sentence in window:
-            candidates = sorted(
-                (
-                    m
-                    for m in timeline.in_sentence(sentence)
-                    if m.start < position
-                    and m.person is not None
-                    and compatible(m.person, allow_unknown)
-                ),
-                key=lambda m: (m.kind is MentionKind.PRONOUN, m.start),
-            )
-            if not candidates:
-                continue
-            if allow_unknown and _ambiguous(timeline, sentence, position, candidates):
-                return None  # two people the pronoun could equally mean: do not guess
-            return candidates[0].person
+    def candidates(sentence: int, allow_unknown: bool) -> list[Mention]:
+        return sorted(
+            (
+                m
+                for m in timeline.in_sentence(sentence)
+                if m.start < position
+                and m.person is not None
+                and compatible(m.person, allow_unknown)
+            ),
+            key=lambda m: (m.salience, m.kind is MentionKind.PRONOUN, m.start),
+        )
+
+    for sentence in window:
+        strict = candidates(sentence, False)
+        loose = candidates(sentence, True)
+        if loose and _salient(loose) and (not strict or loose[0].salience < strict[0].salience):
+            return loose[0].person  # the main subject, gender not known, not a man named after it
+        if strict:
+            return strict[0].person
+    for sentence in window:
+        loose = candidates(sentence, True)
+        if not loose:
+            continue
+        if _ambiguous(timeline, sentence, position, loose) and not _salient(loose):
+            return None  # two people the pronoun could equally mean: do not guess
+        return loose[0].person
     return None

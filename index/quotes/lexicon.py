@@ -125,6 +125,33 @@ HONORIFIC_GENDER: Final[dict[str, Gender | None]] = {
     "professor": None,
 }
 
+TITLE_ABBREVIATIONS: Final[dict[str, str]] = {
+    "sen": "senator",
+    "rep": "lawmaker",
+    "gov": "governor",
+    "pres": "president",
+    "sec": "minister",
+    "atty": "lawyer",
+    "gen": "officer",
+    "lt": "officer",
+    "col": "officer",
+    "maj": "officer",
+    "capt": "officer",
+    "sgt": "officer",
+    "adm": "officer",
+    "cmdr": "officer",
+    "supt": "officer",
+    "rev": "clergy",
+    "cpl": "officer",
+    "pvt": "officer",
+    "insp": "officer",
+    "det": "officer",
+    "amb": "ambassador",
+    "hon": "lawmaker",
+}
+"""Titles abbreviated with a dot before a name (``Sen. Ted Cruz``, ``Army Capt. Jo Diaz``),
+with the role family they give."""
+
 ROLE_FAMILIES: Final[dict[str, str]] = {
     # film and entertainment
     "director": "director",
@@ -254,10 +281,6 @@ NON_NAME_WORDS: Final = _words(
 )
 """Capitalised words (at a sentence start, in headlines) that are not name parts."""
 
-TITLE_ABBREVIATIONS: Final = _words(
-    """gov sen rep gen lt capt col sgt adm maj cmdr cpl pvt rev atty supt amb hon insp det"""
-)
-"""Titles written abbreviated with a dot before a name (``Army Capt. Jo Diaz``, ``Gov.``)."""
 
 FIRST_NAMES_THAT_ARE_WORDS: Final = _words("will may june april august mark")
 """Words of ``NON_NAME_WORDS`` that also open a person's name (``Will Doyle``)."""

@@ -19,6 +19,7 @@ from typing import Final
 
 from index.models import Span
 from index.quotes.cues import ROLE_PHRASE
+from index.quotes.entities import NO_FACTS, NOT_PEOPLE, PERSON, Entity, ParseFacts
 from index.quotes.gender import infer_genders
 from index.quotes.lexicon import (
     HONORIFIC_GENDER,
@@ -28,6 +29,7 @@ from index.quotes.lexicon import (
     ROLE_FAMILIES,
     ROLE_GENDER,
     SPEECH_VERBS,
+    TITLE_ABBREVIATIONS,
     Gender,
 )
 
@@ -135,8 +137,18 @@ class _Run:
     honorific: str | None
 
 
-def build_registry(masked: str, paragraphs: Sequence[Span], title_case: Sequence[bool]) -> Registry:
-    """The registry of people for an article whose quoted words are masked out."""
+def build_registry(
+    masked: str,
+    paragraphs: Sequence[Span],
+    title_case: Sequence[bool],
+    facts: ParseFacts = NO_FACTS,
+) -> Registry:
+    """The registry of people for an article whose quoted words are masked out.
+
+    ``facts`` (the parse's named entities) confirm or refute the names found
+    from capitalisation, and add the people the parser recognises that no
+    nearby word introduces.
+    """
     runs = [
         run
         for p, tc in zip(paragraphs, title_case, strict=False)
@@ -144,6 +156,9 @@ def build_registry(masked: str, paragraphs: Sequence[Span], title_case: Sequence
         for run in _runs(masked, p)
     ]
     candidates = _candidates(masked, runs)
+    if facts.entities:
+        candidates = _with_entities(candidates, runs, facts)
+    candidates = _merge_titled_surnames(candidates)
     people = [p for p in candidates if p.evidence > 0]
     short_forms = _short_forms(people)
     provisional = Registry(tuple(Person(_full_name(p), p.tokens) for p in people), (), short_forms)
@@ -155,6 +170,7 @@ def build_registry(masked: str, paragraphs: Sequence[Span], title_case: Sequence
         if len(run.tokens) > 1
         and run.tokens not in known
         and not _looks_like_organisation(masked, run)
+        and not _not_a_person(facts, run)
     )
     genders = infer_genders(masked, paragraphs, [p.genders for p in people], mentions, unregistered)
     final = tuple(
@@ -192,7 +208,7 @@ def _run_end(text: str, tokens: list[re.Match[str]], i: int) -> int:
     while j < len(tokens):
         gap = text[tokens[j - 1].end() : tokens[j].start()]
         word = tokens[j].group()
-        if gap != " " and not (gap == ". " and len(tokens[j - 1].group()) == 1):
+        if gap != " " and not (gap == ". " and _abbreviation(tokens[j - 1].group())):
             break
         if word.lower() in NAME_PARTICLES and j + 1 < len(tokens):
             j += 1
@@ -224,8 +240,29 @@ ROLE_PREFIX_WORDS: Final = frozenset(ROLE_FAMILIES) | {
     "education",
     "interior",
     "culture",
+    "former",
+    "late",
+    "then",
+    "republican",
+    "democratic",
+    "democrat",
+    "gop",
+    "independent",
+    "libertarian",
+    "conservative",
+    "liberal",
+    "labour",
+    "tory",
 }
 """Words of a title written before a name (``Health Minister``, ``Director``)."""
+_TITLES: Final = ROLE_PREFIX_WORDS | frozenset(TITLE_ABBREVIATIONS)
+
+
+def _abbreviation(word: str) -> bool:
+    """An initial (``J.``) or a title abbreviated with a dot (``Mr.``, ``Sen.``)."""
+    lowered = word.lower()
+    return len(word) == 1 or lowered in HONORIFIC_GENDER or lowered in TITLE_ABBREVIATIONS
+
 
 TITLE_HEAD_WORDS: Final = ROLE_PREFIX_WORDS | {
     "whip",
@@ -262,14 +299,16 @@ def _make_run(text: str, tokens: list[re.Match[str]], i: int, j: int) -> _Run:
     """A run without the role words and honorific in front of the name itself."""
     matches = tokens[i:j]
     prefix_roles: list[str] = []
-    while len(matches) > 1 and matches[0].group().lower() in ROLE_PREFIX_WORDS:
-        prefix_roles.append(matches.pop(0).group().lower())
+    while len(matches) > 1 and matches[0].group().lower() in _TITLES:
+        word = matches.pop(0).group().lower()
+        prefix_roles.append(TITLE_ABBREVIATIONS.get(word, word))
     title_end = _title_end(matches)
     prefix_roles.extend(m.group().lower() for m in matches[:title_end])
     matches = matches[title_end:]
     honorific = None
     if len(matches) > 1 and matches[0].group().rstrip(".").lower() in HONORIFIC_GENDER:
-        honorific = matches.pop(0).group().rstrip(".")
+        title = matches.pop(0)
+        honorific = title.group() + ("." if text[title.end() : title.end() + 1] == "." else "")
     prefix_roles.extend(_role_words_before(text, tokens[i].start()))
     words = tuple(_strip_possessive(m.group()) for m in matches)
     start = matches[0].start()
@@ -287,11 +326,15 @@ def _title_end(matches: Sequence[re.Match[str]]) -> int:
 
 
 def _role_words_before(text: str, start: int) -> list[str]:
-    """``director`` in ``director Christopher McQuarrie`` / ``“Dead Reckoning” star Pom``."""
+    """``director`` in ``director Christopher McQuarrie`` / ``“Dead Reckoning” star Pom``;
+    ``senator`` in ``Sen. Ted Cruz``."""
     before = text[max(0, start - 40) : start]
     match = re.search(r"([A-Za-z\-]+),?[ ]+$", before)
     if match and match.group(1).lower() in ROLE_FAMILIES:
         return [match.group(1).lower()]
+    abbreviation = re.search(r"\b([A-Z][a-z]{1,3})\.[ ]+$", before)
+    if abbreviation and abbreviation.group(1).lower() in TITLE_ABBREVIATIONS:
+        return [TITLE_ABBREVIATIONS[abbreviation.group(1).lower()]]
     return []
 
 
@@ -313,7 +356,7 @@ def _candidates(text: str, runs: list[_Run]) -> list[_Candidate]:
         candidate.genders.extend(ROLE_GENDER[w] for w in run.prefix_roles if w in ROLE_GENDER)
         if run.honorific:
             candidate.honorific = candidate.honorific or run.honorific
-            gender = HONORIFIC_GENDER.get(run.honorific.lower())
+            gender = HONORIFIC_GENDER.get(run.honorific.rstrip(".").lower())
             if gender:
                 candidate.genders.append(gender)
         candidate.evidence += _evidence(text, run, bool(roles or run.honorific))
@@ -328,6 +371,77 @@ def _candidates(text: str, runs: list[_Run]) -> list[_Candidate]:
         ):
             candidate.evidence += 1
     return list(by_tokens.values())
+
+
+def _with_entities(
+    candidates: list[_Candidate], runs: list[_Run], facts: ParseFacts
+) -> list[_Candidate]:
+    """Candidates confirmed (a PERSON entity) or refuted (a place, a date, a group: and
+    never a PERSON) by the parser, and the PERSON entities no run introduced."""
+    by_tokens = {c.tokens: c for c in candidates}
+    votes: dict[tuple[str, ...], list[int]] = {}
+    for run in runs:
+        candidate = by_tokens.get(run.tokens)
+        if candidate is None or not facts.is_parsed(run.start):
+            continue
+        tally = votes.setdefault(run.tokens, [0, 0])
+        labels = {e.label for e in facts.entities_between(run.start, run.end)}
+        if PERSON in labels:
+            tally[0] += 1
+        elif labels & NOT_PEOPLE:
+            tally[1] += 1
+    for tokens, (person, other) in votes.items():
+        candidate = by_tokens[tokens]
+        if person:
+            candidate.evidence += 1
+        elif other and not candidate.honorific and not candidate.roles:
+            candidate.evidence = 0
+    named = [e for e in facts.entities if e.label == PERSON]
+    for entity in named:
+        tokens = _entity_tokens(entity)
+        if len(tokens) > 1 and tokens not in by_tokens:
+            by_tokens[tokens] = _Candidate(tokens, evidence=1)
+    known = {t for c in by_tokens.values() if c.evidence > 0 for t in (c.tokens[0], c.tokens[-1])}
+    for entity in named:
+        tokens = _entity_tokens(entity)
+        if len(tokens) == 1 and tokens not in by_tokens and tokens[0] not in known:
+            by_tokens[tokens] = _Candidate(tokens, evidence=1)
+    return list(by_tokens.values())
+
+
+def _merge_titled_surnames(candidates: list[_Candidate]) -> list[_Candidate]:
+    """``Mr. Carson`` after ``Ben Carson``: one person, and the title tells the gender."""
+    full = [c for c in candidates if len(c.tokens) > 1 and c.evidence > 0]
+    kept: list[_Candidate] = []
+    for candidate in candidates:
+        if len(candidate.tokens) == 1 and candidate.honorific:
+            owners = [c for c in full if c.tokens[-1] == candidate.tokens[0]]
+            if len(owners) == 1:
+                owner = owners[0]
+                owner.genders.extend(candidate.genders)
+                owner.roles.update(candidate.roles)
+                owner.evidence += candidate.evidence
+                continue
+        kept.append(candidate)
+    return kept
+
+
+def _not_a_person(facts: ParseFacts, run: _Run) -> bool:
+    """The parser reads the run as an organisation, a place, a date... and not a person."""
+    labels = {e.label for e in facts.entities_between(run.start, run.end)}
+    return bool(labels) and PERSON not in labels
+
+
+def _entity_tokens(entity: Entity) -> tuple[str, ...]:
+    """A PERSON entity's name words, without a title in front (``Sen.``, ``Director``);
+    empty when it is not written like a name."""
+    tokens = _name_tokens(entity.text)
+    while len(tokens) > 1 and tokens[0].lower().rstrip(".") in _TITLES:
+        tokens.pop(0)
+    words = [t for t in tokens if t.lower() not in NAME_PARTICLES]
+    if not words or any(not _is_capitalised(t) or t.lower() in NON_NAME_WORDS for t in words):
+        return ()
+    return tuple(tokens)
 
 
 def _used_alone(text: str, run: _Run) -> bool:
