@@ -11,9 +11,11 @@
    the best score is under the no-answer threshold, the result says so.
 4. The same statement in several articles is one hit listing every source.
 5. When the question asks for a kind of answer (a height, a sum of money, a
-   date...) and no relevant candidate sentence offers one, the articles do not
-   say: the result is refused, naming what was asked for and what the nearest
-   articles cover.
+   date...) and no relevant candidate sentence offers one (for a narrow kind: no
+   sentence about as relevant as the best one), or when the best candidates and
+   their neighbours miss too much of the question's words (``index.answerability``),
+   the articles do not say: the result is refused, naming what was asked for and
+   what the nearest articles cover.
 6. When the best answers give different values for the asked fact, the result
    lists the conflict (``index.conflicts``).
 """
@@ -27,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.answer_types import AnswerType, offers, question_type
+from index.answer_types import SPECIFIC_KINDS, AnswerType, offers, question_type
+from index.answerability import offered_near_best, question_words, uncovered_share
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
@@ -66,6 +69,17 @@ class SearchConfig:
     threshold is on topic: the refusal lists what the nearest articles cover."""
     covers: int = 3
     """Article titles listed in ``covers`` at most."""
+    offer_margin: float = 0.1
+    """For a narrow kind of answer (``SPECIFIC_KINDS``), a sentence offering one must score
+    (meaning and words, no bonus) within this margin of the best candidate sentence."""
+    coverage_passages: int = 3
+    """The best candidates whose words (and their neighbours') must cover the question's."""
+    word_similarity: float = 0.3
+    """A question word missing from those passages is still covered when one of its tokens
+    has this cosine with one of theirs."""
+    uncovered_limit: float = 0.4
+    """When this share of the question's word weight (idf) is uncovered, the articles do
+    not say."""
     conflict_depth: int = 5
     """Answers (after merging duplicates) examined for conflicting values."""
 
@@ -80,6 +94,11 @@ class ScoredPassage:
     sentence: int
     """Index of the highlight sentence within the passage."""
     sentence_vector: npt.NDArray[np.float32]
+    best_sentence: float = 0.0
+    """The passage's best sentence score, meaning and words only (no answer-type bonus)."""
+    offer_score: float | None = None
+    """The best such score among its sentences offering the kind of answer asked for;
+    ``None`` when none offers one (or no kind was asked for)."""
 
 
 class Searcher:
@@ -93,6 +112,7 @@ class Searcher:
         self.config = config or SearchConfig()
         # per-sentence facts that do not depend on the question, filled in as needed
         self._facts_cache: dict[int, SentenceFacts] = {}
+        self._title_terms: dict[str, frozenset[str]] = {}
 
     def search(self, question: str, k: int = 3) -> SearchResult:
         return self.search_many([question], k)[0]
@@ -103,7 +123,7 @@ class Searcher:
             return []
         encodings = encode_with_tokens(self.embedder, list(questions))
         return [
-            self.search_vector(q, e.vector, k, tokens=e.tokens)
+            self.search_vector(q, e.vector, k, tokens=e.tokens, token_words=e.token_words)
             for q, e in zip(questions, encodings, strict=True)
         ]
 
@@ -113,8 +133,10 @@ class Searcher:
         vector: npt.NDArray[np.float32],
         k: int = 3,
         tokens: Vectors | None = None,
+        token_words: Sequence[str] = (),
     ) -> SearchResult:
-        """Answer ``question`` from its vector and, when given, its content-token vectors."""
+        """Answer ``question`` from its vector and, when given, its content-token vectors
+        (``token_words``: the question word each token lies in)."""
         kind = question_type(question)
         scored = self.rank(question, vector, tokens, kind)
         config = self.config
@@ -125,12 +147,16 @@ class Searcher:
             return SearchResult(question=question, answered=False, passages=(), covers=covers)
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
         floor = max(config.answer_threshold, scored[0].score - config.secondary_margin)
-        if kind is not None and not self._offered(kind, [s for s in relevant if s.score >= floor]):
+        offered = kind is None or self._offered(kind, [s for s in relevant if s.score >= floor])
+        if not offered or (
+            self._uncovered(question, scored[: config.coverage_passages], tokens, token_words)
+            >= config.uncovered_limit
+        ):
             return SearchResult(
                 question=question,
                 answered=False,
                 passages=(),
-                asked_for=kind.value,
+                asked_for=kind.value if kind is not None else None,
                 covers=self._covers(scored),
             )
         # below the floor a passage is no answer of its own, but may contradict the best one
@@ -155,13 +181,63 @@ class Searcher:
         )
 
     def _offered(self, kind: AnswerType, relevant: list[ScoredPassage]) -> bool:
-        """Whether any sentence of the relevant candidates holds the kind of answer asked."""
-        offsets = self.snapshot.sentence_offsets
-        return any(
-            kind in self._facts(row).answer_kinds
-            for s in relevant
-            for row in range(int(offsets[s.passage_id]), int(offsets[s.passage_id + 1]))
+        """Whether a sentence of the relevant candidates holds the kind of answer asked; for
+        a narrow kind, a sentence about as relevant as the best one."""
+        offering = [s.offer_score for s in relevant if s.offer_score is not None]
+        if kind not in SPECIFIC_KINDS or not offering:
+            return bool(offering)
+        best = max(s.best_sentence for s in relevant)
+        return offered_near_best(best, offering, self.config.offer_margin)
+
+    def _uncovered(
+        self,
+        question: str,
+        best: list[ScoredPassage],
+        tokens: Vectors | None,
+        token_words: Sequence[str],
+    ) -> float:
+        """The share of the question's word weight that the best candidates, their
+        neighbouring passages and their articles' titles do not cover (0 when the question
+        came without token vectors: words alone cannot tell a paraphrase from a gap)."""
+        if tokens is None or not len(tokens) or len(token_words) != len(tokens) or not best:
+            return 0.0
+        snapshot = self.snapshot
+        offsets = snapshot.sentence_offsets
+        rows = np.concatenate(
+            [np.arange(offsets[s.passage_id], offsets[s.passage_id + 1]) for s in best]
         )
+        present: set[str] = set()
+        for s in best:
+            passage = snapshot.passages[s.passage_id]
+            present |= self._title_words(passage.article_id)
+            for neighbour in (s.passage_id - 1, s.passage_id, s.passage_id + 1):
+                if 0 <= neighbour < len(snapshot.passages):
+                    other = snapshot.passages[neighbour]
+                    if other.article_id == passage.article_id:
+                        for row in range(int(offsets[neighbour]), int(offsets[neighbour + 1])):
+                            present |= self._facts(row).terms
+        weights = {t: snapshot.bm25.term_idf(t) for t in set(tokenize(question))}
+        words = question_words(token_words, self._best_token_similarities(rows, tokens), weights)
+        return uncovered_share(words, present, self.config.word_similarity)
+
+    def _best_token_similarities(
+        self, rows: npt.NDArray[np.int64], query_tokens: Vectors
+    ) -> npt.NDArray[np.float32] | None:
+        """Each question token's best cosine with any token of the sentence ``rows``."""
+        offsets = self.snapshot.token_offsets
+        index = np.concatenate([np.arange(offsets[r], offsets[r + 1]) for r in rows])
+        if not len(index):
+            return None
+        tokens = dequantise(np.asarray(self.snapshot.token_vectors[index]))
+        similarities: npt.NDArray[np.float32] = (query_tokens @ tokens.T).max(axis=1)
+        return similarities
+
+    def _title_words(self, article_id: str) -> frozenset[str]:
+        terms = self._title_terms.get(article_id)
+        if terms is None:
+            terms = frozenset(tokenize(self.snapshot.articles_by_id[article_id].title))
+            self._title_terms[article_id] = terms
+        return terms
 
     def _covers(self, scored: list[ScoredPassage]) -> tuple[str, ...]:
         """The titles of the articles nearest to the question, best first, once each."""
@@ -260,14 +336,11 @@ class Searcher:
         typed = np.array(
             [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
         )
-        sentence_scores = (
-            config.sentence_weight * similarities
-            + config.lexical_weight * coverages
-            + config.answer_type_bonus * typed
-        )
+        plain_scores = config.sentence_weight * similarities + config.lexical_weight * coverages
         if query_tokens is not None and len(query_tokens) and config.late_weight:
             late = self._late_interaction(rows, query_tokens)
-            sentence_scores = sentence_scores + config.late_weight * (late - config.late_center)
+            plain_scores = plain_scores + config.late_weight * (late - config.late_center)
+        sentence_scores = plain_scores + config.answer_type_bonus * typed
         scored: list[ScoredPassage] = []
         for position, passage_id in enumerate(candidates):
             first, last = int(bounds[position]), int(bounds[position + 1])
@@ -280,7 +353,18 @@ class Searcher:
             )
             relevance = score - config.answer_type_bonus * float(typed[best_row])
             vector = snapshot.sentence_vectors[rows[best_row]]
-            scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
+            offering = plain_scores[first:last][typed[first:last] > 0]
+            scored.append(
+                ScoredPassage(
+                    passage_id,
+                    score,
+                    relevance,
+                    best,
+                    vector,
+                    best_sentence=float(plain_scores[first:last].max()),
+                    offer_score=float(offering.max()) if len(offering) else None,
+                )
+            )
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
 
