@@ -1,22 +1,16 @@
 """Whether the best candidates can answer a question at all, whatever their scores.
 
 A passage about the right people can still be silent on what is asked: "What did
-Tom Cruise eat for breakfast?" finds Cruise everywhere and breakfast nowhere. Two
-checks catch this, both on the candidates search would answer with:
+Tom Cruise eat for breakfast?" finds Cruise everywhere and breakfast nowhere.
 
-- **The question's words are covered.** Each content word of the question (less
-  the light words any question uses: "many", "make", "get"...) is covered when
-  the candidate passages or their neighbours in the same article hold it (or the
-  same word stemmed differently, see :func:`held`), or a
-  token of the candidates means nearly the same (the question token's best cosine
-  with the candidates' stored token vectors, as in late interaction: "bike" finds
-  "motorcycle", "breakfast" finds nothing). When too large a share of the
-  question's word weight (idf) is uncovered, the articles do not say.
-- **The value asked for is offered where the answer is** (:func:`offered_near_best`):
-  for a narrow kind of answer (a sum of money, a height...), a sentence holding
-  such a value must itself be about as relevant as the best sentence; a figure in
-  a sentence about something else ("$250,000" for a dive when the question asks
-  what a moon mission cost) is no answer.
+**The question's words must be covered** by the candidates search would answer
+with. Each content word of the question (less the light words any question uses:
+"many", "make", "get"...) is covered when the candidate passages or their
+neighbours in the same article hold it (or the same word stemmed differently, see
+:func:`held`), or when a token of the candidates means nearly the same (the
+question token's best cosine with the candidates' stored token vectors, as in late
+interaction: "bike" finds "motorcycle", "breakfast" finds nothing). When too large
+a share of the question's word weight (idf) is uncovered, the articles do not say.
 """
 
 from __future__ import annotations
@@ -114,9 +108,3 @@ def held(term: str, present: Collection[str]) -> bool:
         and (term.startswith(other) or other.startswith(term))
         for other in present
     )
-
-
-def offered_near_best(best: float, offering: Sequence[float], margin: float) -> bool:
-    """Whether a sentence offering the value asked for scores within ``margin`` of the best
-    sentence (``offering``: the scores of the sentences that offer one)."""
-    return any(score >= best - margin for score in offering)

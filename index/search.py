@@ -11,9 +11,9 @@
    the best score is under the no-answer threshold, the result says so.
 4. The same statement in several articles is one hit listing every source.
 5. When the question asks for a kind of answer (a height, a sum of money, a
-   date...) and no relevant candidate sentence offers one (for a narrow kind: no
-   sentence about as relevant as the best one), or when the best candidates and
-   their neighbours miss too much of the question's words (``index.answerability``),
+   date, a count...) and no relevant candidate sentence offers one, or when the
+   best candidates and their neighbours miss too much of the question's words
+   (``index.answerability``),
    the articles do not say: the result is refused, naming what was asked for and
    what the nearest articles cover.
 6. When the best answers give different values for the asked fact, the result
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.answer_types import SPECIFIC_KINDS, AnswerType, offers, question_type
-from index.answerability import offered_near_best, question_words, uncovered_share
+from index.answer_types import AnswerType, offers, question_type
+from index.answerability import question_words, uncovered_share
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
@@ -69,9 +69,6 @@ class SearchConfig:
     threshold is on topic: the refusal lists what the nearest articles cover."""
     covers: int = 3
     """Article titles listed in ``covers`` at most."""
-    offer_margin: float = 0.1
-    """For a narrow kind of answer (``SPECIFIC_KINDS``), a sentence offering one must score
-    (meaning and words, no bonus) within this margin of the best candidate sentence."""
     coverage_passages: int = 3
     """The best candidates whose words (and their neighbours') must cover the question's."""
     word_similarity: float = 0.3
@@ -94,11 +91,6 @@ class ScoredPassage:
     sentence: int
     """Index of the highlight sentence within the passage."""
     sentence_vector: npt.NDArray[np.float32]
-    best_sentence: float = 0.0
-    """The passage's best sentence score, meaning and words only (no answer-type bonus)."""
-    offer_score: float | None = None
-    """The best such score among its sentences offering the kind of answer asked for;
-    ``None`` when none offers one (or no kind was asked for)."""
 
 
 class Searcher:
@@ -181,13 +173,13 @@ class Searcher:
         )
 
     def _offered(self, kind: AnswerType, relevant: list[ScoredPassage]) -> bool:
-        """Whether a sentence of the relevant candidates holds the kind of answer asked; for
-        a narrow kind, a sentence about as relevant as the best one."""
-        offering = [s.offer_score for s in relevant if s.offer_score is not None]
-        if kind not in SPECIFIC_KINDS or not offering:
-            return bool(offering)
-        best = max(s.best_sentence for s in relevant)
-        return offered_near_best(best, offering, self.config.offer_margin)
+        """Whether any sentence of the relevant candidates holds the kind of answer asked."""
+        offsets = self.snapshot.sentence_offsets
+        return any(
+            kind in self._facts(row).answer_kinds
+            for s in relevant
+            for row in range(int(offsets[s.passage_id]), int(offsets[s.passage_id + 1]))
+        )
 
     def _uncovered(
         self,
@@ -336,11 +328,14 @@ class Searcher:
         typed = np.array(
             [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
         )
-        plain_scores = config.sentence_weight * similarities + config.lexical_weight * coverages
+        sentence_scores = (
+            config.sentence_weight * similarities
+            + config.lexical_weight * coverages
+            + config.answer_type_bonus * typed
+        )
         if query_tokens is not None and len(query_tokens) and config.late_weight:
             late = self._late_interaction(rows, query_tokens)
-            plain_scores = plain_scores + config.late_weight * (late - config.late_center)
-        sentence_scores = plain_scores + config.answer_type_bonus * typed
+            sentence_scores = sentence_scores + config.late_weight * (late - config.late_center)
         scored: list[ScoredPassage] = []
         for position, passage_id in enumerate(candidates):
             first, last = int(bounds[position]), int(bounds[position + 1])
@@ -353,18 +348,7 @@ class Searcher:
             )
             relevance = score - config.answer_type_bonus * float(typed[best_row])
             vector = snapshot.sentence_vectors[rows[best_row]]
-            offering = plain_scores[first:last][typed[first:last] > 0]
-            scored.append(
-                ScoredPassage(
-                    passage_id,
-                    score,
-                    relevance,
-                    best,
-                    vector,
-                    best_sentence=float(plain_scores[first:last].max()),
-                    offer_score=float(offering.max()) if len(offering) else None,
-                )
-            )
+            scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
 

@@ -1,5 +1,5 @@
-"""Whether candidates can answer at all: question words covered, values offered where the
-answer is. Pure functions, no model."""
+"""Whether candidates can answer at all: the question's words covered. Pure functions, no
+model."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import numpy as np
 from index.answerability import (
     LIGHT_WORDS,
     held,
-    offered_near_best,
     question_words,
     uncovered_share,
 )
@@ -69,9 +68,3 @@ def test_token_words_name_the_word_each_token_starts_in() -> None:
     spans = [(4, 11), (12, 16), (16, 22), (25, 29)]  # painted, sker, ##ryvore, lamp
     assert token_words(text, spans) == ("painted", "skerryvore", "skerryvore", "lamp")
     assert token_words(text, [(22, 23)]) == ("",)  # the apostrophe
-
-
-def test_a_value_must_be_offered_near_the_best_sentence() -> None:
-    assert offered_near_best(0.40, [0.35], margin=0.1)
-    assert not offered_near_best(0.40, [0.20, 0.25], margin=0.1)
-    assert not offered_near_best(0.40, [], margin=0.1)
