@@ -346,7 +346,12 @@ class Searcher:
             score = config.passage_weight * passage_similarity[passage_id] + float(
                 sentence_scores[best_row]
             )
-            relevance = score - config.answer_type_bonus * float(typed[best_row])
+            # the bonus may make a less relevant sentence the highlight; the passage is
+            # still as relevant as its best sentence by meaning and words
+            plain = sentence_scores[first:last] - config.answer_type_bonus * typed[first:last]
+            relevance = config.passage_weight * passage_similarity[passage_id] + float(
+                plain.max()
+            )
             vector = snapshot.sentence_vectors[rows[best_row]]
             scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
         scored.sort(key=lambda s: s.score, reverse=True)
