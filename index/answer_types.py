@@ -16,6 +16,9 @@ class AnswerType(StrEnum):
     DATE = "date"
     PLACE = "place"
     NUMBER = "number"
+    COUNT = "count"
+    """How many of something: a number that counts, not a measure (a speed, a share, a
+    clock time, a year or a sum of money)."""
     AGE = "age"
     MONEY = "sum of money"
     HEIGHT = "height"
@@ -27,6 +30,7 @@ class AnswerType(StrEnum):
 
 SPECIFIC_KINDS = frozenset(
     {
+        AnswerType.COUNT,
         AnswerType.AGE,
         AnswerType.MONEY,
         AnswerType.HEIGHT,
@@ -41,6 +45,12 @@ answer, so no candidate offering one means the articles do not say."""
 
 
 _UNITS = r"(feet|foot|metres|meters|kilometres|kilometers|km|miles|yards|inches|cm)"
+_MEASURES = (
+    r"(feet|foot|ft|metres?|meters?|m|km|kilometres?|kilometers?|miles?|yards?|inches|cm"
+    r"|kg|kilos?|kilograms?|pounds|lbs?|stone|tonnes?|tons?|mph|knots?|percent|degrees?"
+    r"|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
+)
+"""Units of measure: "how many miles" asks for a measure, and "16 feet" counts no thing."""
 _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (
         re.compile(
@@ -50,7 +60,10 @@ _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
         ),
         AnswerType.BIRTH,
     ),
-    (re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b", re.I), AnswerType.AGE),
+    (
+        re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b|\b(his|her|their|’s|'s) age\b", re.I),
+        AnswerType.AGE,
+    ),
     (
         re.compile(
             rf"\bhow deep\b|\b(its|the|what) depth\b|\bdepth of\b|\bhow (many|much) {_UNITS} "
@@ -62,8 +75,8 @@ _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(rf"\bhow (many|much) {_UNITS} (high|tall)\b", re.I), AnswerType.HEIGHT),
     (
         re.compile(
-            r"\bhow tall\b|\bhow short\b|\b(his|her|their|its|the) height\b|\bheight of\b"
-            r"|\bhow high (is|was|are|were)\b",
+            r"\bhow tall\b|\bhow short\b|\b(his|her|their|its|the|’s|'s) height\b"
+            r"|\bheight of\b|\bwhat height\b|\bhow high (is|was|are|were)\b",
             re.I,
         ),
         AnswerType.HEIGHT,
@@ -77,7 +90,8 @@ _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
             r"\bhow much money\b|\bbox[- ]office\b|\bbudget\b|\bhow much (did|does|do|will|would"
             r"|was|is|were)\b.*\b(cost|make|earn|gross|pay|paid|spend|spent|raise|worth|sell|sold"
             r"|charge|fetch)\w*\b|\bhow much (is|was) .*\bworth\b|\b(salary|fee|price|revenue"
-            r"|earnings|takings)\b|\bhow much .*\b(dollars|pounds|euros)\b",
+            r"|earnings|takings|net worth|fortune|wages?)\b"
+            r"|\bhow much .*\b(dollars|pounds|euros)\b",
             re.I,
         ),
         AnswerType.MONEY,
@@ -87,10 +101,16 @@ _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
             r"\b(running time|run[- ]?time|length of the (film|movie|show|episode))\b"
             r"|\bhow long (is|was|will be) (the|this|that|its|their) (new )?"
             r"(film|movie|show|episode|documentary|cut|sequel)\b(?! (shoot|production))"
-            r"|\bhow many (minutes|hours) (long|is|was|does|did)\b",
+            r"|\bhow many (minutes|hours) (long|is|was|does|did)\b"
+            r"|\bhow long (does|did) (the|this|that|its) (new )?(film|movie|show|episode|cut)"
+            r" run\b",
             re.I,
         ),
         AnswerType.DURATION,
+    ),
+    (
+        re.compile(rf"\b(how many|what number of)\b(?!\s+{_MEASURES}\b)", re.I),
+        AnswerType.COUNT,
     ),
     (re.compile(r"\bhow (many|much)\b|\bwhat number\b", re.I), AnswerType.NUMBER),
     (
@@ -128,7 +148,21 @@ _NUMBER = re.compile(
     r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozens?)\b",
     re.I,
 )
-_AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\b\d{1,3}, (said|says)\b", re.I)
+_COUNT = re.compile(
+    r"(?<![$£€¥₹\d.,:])\b(?!(1[89]|20)\d\d\b)\d[\d,]*(\.\d+)?\b"
+    rf"(?!\s*-?({_MEASURES}\b|%|per cent\b|km/h|kph\b|a\.m\.|p\.m\.|am\b|pm\b|°|:\d"
+    r"|(m|bn|million|billion)?\s*(dollars|pounds|euros)\b))"
+    r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?)\b",
+    re.I,
+)
+"""A number that counts: not a measure (followed by a unit, a share, a time of day or a
+currency), not a sum of money, not a year."""
+_AGE = re.compile(
+    r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\b\d{1,3}, (said|says)\b"
+    rf"|\b(?!({_MONTHS})\b)[A-Za-z]+, \d{{1,2}}, (?!\d)",
+    re.I,
+)
 _NAME = r"[A-Z][\w’'\-]+"
 _PERSON = re.compile(rf"(?<!^)(?<![.!?]\s)\b{_NAME}\s+{_NAME}\b|\([A-Z][\w’'\-]+\s+{_NAME}\)")
 _PLACE = re.compile(
@@ -174,6 +208,7 @@ _WEIGHT = re.compile(
 _SENTENCE_PATTERNS = {
     AnswerType.DATE: _DATE,
     AnswerType.NUMBER: _NUMBER,
+    AnswerType.COUNT: _COUNT,
     AnswerType.AGE: _AGE,
     AnswerType.PERSON: _PERSON,
     AnswerType.PLACE: _PLACE,
@@ -196,13 +231,27 @@ def question_type(question: str) -> AnswerType | None:
 
 def offers(sentence: str, kind: AnswerType) -> bool:
     """Whether the sentence holds something of the kind asked for."""
-    return _SENTENCE_PATTERNS[kind].search(sentence) is not None
+    return _SENTENCE_PATTERNS[kind].search(_searched_text(sentence, kind)) is not None
+
+
+_LABEL_NUMBER = re.compile(r"(?<!^)(?<![.!?:\"“]\s)\b[A-Z][a-z]+[- ]\d+\b")
+"""A number naming something, not counting it: "Category 4", "Luna-25", "Formula 1" (a
+capitalised word just before it, not at the start of the sentence: "About 500 people")."""
+
+
+def _searched_text(sentence: str, kind: AnswerType) -> str:
+    """The sentence as searched for ``kind``: for a count, without its dates ("July 14")
+    and labels ("Category 4")."""
+    if kind is not AnswerType.COUNT:
+        return sentence
+    return _LABEL_NUMBER.sub(" ", _MONTH_DAY.sub(" ", sentence))
 
 
 _VALUE_KINDS = frozenset(
     {
         AnswerType.DATE,
         AnswerType.NUMBER,
+        AnswerType.COUNT,
         AnswerType.AGE,
         AnswerType.MONEY,
         AnswerType.HEIGHT,
@@ -243,7 +292,7 @@ def answer_values(sentence: str, kind: AnswerType) -> tuple[tuple[str, str], ...
         years = [(f"year {m.group(0)}", m.group(0)) for m in _YEAR.finditer(sentence)]
         return tuple(days + years)
     values: list[tuple[str, str]] = []
-    for match in _SENTENCE_PATTERNS[kind].finditer(sentence):
+    for match in _SENTENCE_PATTERNS[kind].finditer(_searched_text(sentence, kind)):
         digits = _DIGITS.search(match.group(0))
         if digits is not None:
             values.append((digits.group(0).replace(",", ""), match.group(0).strip()))

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import threading
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from index.lexical import STOPWORDS
+from index.lexical import STOPWORDS, WORD
 from index.settings import DEFAULT_MODEL
 
 if TYPE_CHECKING:
@@ -87,6 +88,9 @@ class QueryEncoding:
     vector: npt.NDArray[np.float32]
     tokens: Vectors | None = None
     """Normalised vectors of the question's content tokens, shape (m, dimension)."""
+    token_words: tuple[str, ...] = ()
+    """The question word (casefolded, as ``index.lexical`` splits words) each content token
+    lies in, in the order of ``tokens``; empty when the embedder does not say."""
 
 
 class Embedder(Protocol):
@@ -119,6 +123,19 @@ def encode_with_tokens(embedder: Embedder, texts: Sequence[str]) -> list[QueryEn
     if isinstance(embedder, TokenEmbedder):
         return embedder.encode_query_tokens(texts)
     return [QueryEncoding(vector) for vector in embedder.encode_queries(texts)]
+
+
+def token_words(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+    """The word of ``text`` (casefolded, split as ``index.lexical`` splits words) that each
+    token, given by its character span, starts in; "" for a token in no word."""
+    words = [(m.start(), m.end(), m.group(0).casefold()) for m in WORD.finditer(text)]
+    starts = [start for start, _, _ in words]
+    found: list[str] = []
+    for start, _ in spans:
+        position = bisect_right(starts, start) - 1
+        inside = position >= 0 and start < words[position][1]
+        found.append(words[position][2] if inside else "")
+    return tuple(found)
 
 
 def normalise_rows(matrix: npt.NDArray[Any]) -> Vectors:
@@ -187,14 +204,18 @@ class SentenceTransformerEmbedder:
         """Each text's vector and content-token vectors, from one pass of the model."""
         if not texts:
             return []
-        ids, _ = self._tokenize(texts)
+        ids, offsets = self._tokenize(texts)
         vectors = np.zeros((len(texts), self._dimension), np.float32)
         content: list[Vectors] = [np.zeros((0, self._dimension), np.float32)] * len(texts)
+        words: list[tuple[str, ...]] = [()] * len(texts)
         for i, tokens, pooled in self._outputs(ids):
             vectors[i] = pooled
-            content[i] = normalise_rows(tokens[self._content_mask(ids[i], len(tokens))])
+            mask = self._content_mask(ids[i], len(tokens))
+            content[i] = normalise_rows(tokens[mask])
+            spans = [offsets[i][row] for row in np.flatnonzero(mask)]
+            words[i] = token_words(texts[i], spans)
         vectors = normalise_rows(vectors)
-        return [QueryEncoding(vectors[i], content[i]) for i in range(len(texts))]
+        return [QueryEncoding(vectors[i], content[i], words[i]) for i in range(len(texts))]
 
     def encode_passages(
         self, texts: Sequence[str], segments: Sequence[Segments]
@@ -369,8 +390,12 @@ class HashingEmbedder:
             return np.zeros((0, self._dimension), np.float32)
         return normalise_rows(np.stack([self._vector(text) for text in texts]))
 
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        return [w for w in re.findall(r"\w+", text.casefold()) if w not in STOPWORDS]
+
     def _word_vectors(self, text: str) -> Vectors:
-        words = [w for w in re.findall(r"\w+", text.casefold()) if w not in STOPWORDS]
+        words = self._words(text)
         if not words:
             return np.zeros((0, self._dimension), np.float32)
         return normalise_rows(np.stack([self._vector(word) for word in words]))
@@ -378,7 +403,7 @@ class HashingEmbedder:
     def encode_query_tokens(self, texts: Sequence[str]) -> list[QueryEncoding]:
         vectors = self.encode_queries(texts)
         return [
-            QueryEncoding(vector, self._word_vectors(text))
+            QueryEncoding(vector, self._word_vectors(text), tuple(self._words(text)))
             for vector, text in zip(vectors, texts, strict=True)
         ]
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+"""A word, as tokenising splits a text (before stopwords are dropped and stems taken)."""
 STOPWORDS = frozenset(
     [
         "a",
@@ -192,7 +193,7 @@ def stem(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Content-word stems of a text, in order."""
-    words = _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+    words = WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     return [stem(word) for word in words if word not in STOPWORDS]
 
 

@@ -14,9 +14,11 @@
    when the best relevance is under it, the result says so.
 4. The same statement in several articles is one hit listing every source.
 5. When the question asks for a kind of answer (a height, a sum of money, a
-   date...) and no relevant candidate sentence offers one, the articles do not
-   say: the result is refused, naming what was asked for and what the nearest
-   articles cover.
+   date, a count...) and no relevant candidate sentence offers one, or when the
+   best candidates and their neighbours miss too much of the question's words
+   (``index.answerability``),
+   the articles do not say: the result is refused, naming what was asked for and
+   what the nearest articles cover.
 6. When the best answers give different values for the asked fact, the result
    lists the conflict (``index.conflicts``).
 """
@@ -31,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.answer_types import AnswerType, offers, question_type
+from index.answerability import question_words, uncovered_share
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
@@ -79,6 +82,14 @@ class SearchConfig:
     threshold is on topic: the refusal lists what the nearest articles cover."""
     covers: int = 3
     """Article titles listed in ``covers`` at most."""
+    coverage_passages: int = 3
+    """The best candidates whose words (and their neighbours') must cover the question's."""
+    word_similarity: float = 0.3
+    """A question word missing from those passages is still covered when one of its tokens
+    has this cosine with one of theirs."""
+    uncovered_limit: float = 0.4
+    """When this share of the question's word weight (idf) is uncovered, the articles do
+    not say."""
     conflict_depth: int = 5
     """Answers (after merging duplicates) examined for conflicting values."""
 
@@ -107,6 +118,7 @@ class Searcher:
         self.config = config or SearchConfig()
         # per-sentence facts that do not depend on the question, filled in as needed
         self._facts_cache: dict[int, SentenceFacts] = {}
+        self._title_terms: dict[str, frozenset[str]] = {}
 
     def search(self, question: str, k: int = 3) -> SearchResult:
         return self.search_many([question], k)[0]
@@ -117,7 +129,7 @@ class Searcher:
             return []
         encodings = encode_with_tokens(self.embedder, list(questions))
         return [
-            self.search_vector(q, e.vector, k, tokens=e.tokens)
+            self.search_vector(q, e.vector, k, tokens=e.tokens, token_words=e.token_words)
             for q, e in zip(questions, encodings, strict=True)
         ]
 
@@ -127,8 +139,10 @@ class Searcher:
         vector: npt.NDArray[np.float32],
         k: int = 3,
         tokens: Vectors | None = None,
+        token_words: Sequence[str] = (),
     ) -> SearchResult:
-        """Answer ``question`` from its vector and, when given, its content-token vectors."""
+        """Answer ``question`` from its vector and, when given, its content-token vectors
+        (``token_words``: the question word each token lies in)."""
         kind = question_type(question)
         scored = self.rank(question, vector, tokens, kind)
         config = self.config
@@ -139,12 +153,16 @@ class Searcher:
             return SearchResult(question=question, answered=False, passages=(), covers=covers)
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
         floor = scored[0].score - config.secondary_margin
-        if kind is not None and not self._offered(kind, [s for s in relevant if s.score >= floor]):
+        offered = kind is None or self._offered(kind, [s for s in relevant if s.score >= floor])
+        if not offered or (
+            self._uncovered(question, scored[: config.coverage_passages], tokens, token_words)
+            >= config.uncovered_limit
+        ):
             return SearchResult(
                 question=question,
                 answered=False,
                 passages=(),
-                asked_for=kind.value,
+                asked_for=kind.value if kind is not None else None,
                 covers=self._covers(scored),
             )
         # below the floor a passage is no answer of its own, but may contradict the best one
@@ -176,6 +194,56 @@ class Searcher:
             for s in relevant
             for row in range(int(offsets[s.passage_id]), int(offsets[s.passage_id + 1]))
         )
+
+    def _uncovered(
+        self,
+        question: str,
+        best: list[ScoredPassage],
+        tokens: Vectors | None,
+        token_words: Sequence[str],
+    ) -> float:
+        """The share of the question's word weight that the best candidates, their
+        neighbouring passages and their articles' titles do not cover (0 when the question
+        came without token vectors: words alone cannot tell a paraphrase from a gap)."""
+        if tokens is None or not len(tokens) or len(token_words) != len(tokens) or not best:
+            return 0.0
+        snapshot = self.snapshot
+        offsets = snapshot.sentence_offsets
+        rows = np.concatenate(
+            [np.arange(offsets[s.passage_id], offsets[s.passage_id + 1]) for s in best]
+        )
+        present: set[str] = set()
+        for s in best:
+            passage = snapshot.passages[s.passage_id]
+            present |= self._title_words(passage.article_id)
+            for neighbour in (s.passage_id - 1, s.passage_id, s.passage_id + 1):
+                if 0 <= neighbour < len(snapshot.passages):
+                    other = snapshot.passages[neighbour]
+                    if other.article_id == passage.article_id:
+                        for row in range(int(offsets[neighbour]), int(offsets[neighbour + 1])):
+                            present |= self._facts(row).terms
+        weights = {t: snapshot.bm25.term_idf(t) for t in set(tokenize(question))}
+        words = question_words(token_words, self._best_token_similarities(rows, tokens), weights)
+        return uncovered_share(words, present, self.config.word_similarity)
+
+    def _best_token_similarities(
+        self, rows: npt.NDArray[np.int64], query_tokens: Vectors
+    ) -> npt.NDArray[np.float32] | None:
+        """Each question token's best cosine with any token of the sentence ``rows``."""
+        offsets = self.snapshot.token_offsets
+        index = np.concatenate([np.arange(offsets[r], offsets[r + 1]) for r in rows])
+        if not len(index):
+            return None
+        tokens = dequantise(np.asarray(self.snapshot.token_vectors[index]))
+        similarities: npt.NDArray[np.float32] = (query_tokens @ tokens.T).max(axis=1)
+        return similarities
+
+    def _title_words(self, article_id: str) -> frozenset[str]:
+        terms = self._title_terms.get(article_id)
+        if terms is None:
+            terms = frozenset(tokenize(self.snapshot.articles_by_id[article_id].title))
+            self._title_terms[article_id] = terms
+        return terms
 
     def _covers(self, scored: list[ScoredPassage]) -> tuple[str, ...]:
         """The titles of the articles nearest to the question, best first, once each."""
@@ -304,7 +372,11 @@ class Searcher:
                 + config.bm25_weight * passage_bm25[passage_id]
                 + float(sentence_scores[best_row])
             )
-            relevance = passage_w * passage_similarity[passage_id] + float(relevances[best_row])
+            # the bonus may make a less relevant sentence the highlight; the passage is
+            # still as relevant as its most relevant sentence by meaning and words
+            relevance = passage_w * passage_similarity[passage_id] + float(
+                relevances[first:last].max()
+            )
             vector = snapshot.sentence_vectors[rows[best_row]]
             scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
         scored.sort(key=lambda s: s.score, reverse=True)

@@ -159,7 +159,11 @@ class CorpusService:
         encoding = self.batcher.encode_with_tokens(text)
         with self._search_slots:
             return live.searcher.search_vector(
-                text, encoding.vector, max(1, min(k, 10)), tokens=encoding.tokens
+                text,
+                encoding.vector,
+                max(1, min(k, 10)),
+                tokens=encoding.tokens,
+                token_words=encoding.token_words,
             )
 
     def who_said(self, quote: str, k: int = 3) -> WhoSaidResult:

@@ -21,7 +21,12 @@ from index.models import SourceRef
         ("How long is the film?", AnswerType.DURATION),
         ("What is the running time of the documentary?", AnswerType.DURATION),
         ("How much does the champion weigh?", AnswerType.WEIGHT),
-        ("How many goals did she score?", AnswerType.NUMBER),
+        ("How many goals did she score?", AnswerType.COUNT),
+        ("How many miles did she run?", AnswerType.NUMBER),
+        ("How much of the town burned?", AnswerType.NUMBER),
+        ("What is the singer's net worth?", AnswerType.MONEY),
+        ("What is her age?", AnswerType.AGE),
+        ("How long does the film run?", AnswerType.DURATION),
         ("When does the film open?", AnswerType.DATE),
         ("How old is the director?", AnswerType.AGE),
         ("How deep is the wreck below the surface?", AnswerType.DEPTH),
@@ -60,6 +65,10 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         ("The wreck lies about 12,500 feet below the surface.", AnswerType.DEPTH),
         ("It rests at a depth of about 3,800 metres.", AnswerType.DEPTH),
         ("He was born on July 3, 1962, in Syracuse.", AnswerType.BIRTH),
+        ("About 5,500 volunteers were called up.", AnswerType.COUNT),
+        ("She has jumped 104 times.", AnswerType.COUNT),
+        ("Five people were on board.", AnswerType.COUNT),
+        ("“I was terrified,” the singer, 34, says.", AnswerType.AGE),
     ],
 )
 def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> None:
@@ -74,6 +83,10 @@ def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> 
         ("The director took a long time to cast the role.", AnswerType.DURATION),
         ("The sub went missing 900 miles off Cape Cod.", AnswerType.DEPTH),
         ("The film opened on July 12 in 2023.", AnswerType.BIRTH),
+        ("It made landfall at 7:45 a.m. with winds of 125 mph.", AnswerType.COUNT),
+        ("The surge reached 15 feet and 80% of the town flooded.", AnswerType.COUNT),
+        ("It opens on July 14, 2023, after $56.2M in presales.", AnswerType.COUNT),
+        ("The storm grew to a dangerous Category 4 hurricane.", AnswerType.COUNT),
     ],
 )
 def test_sentences_that_do_not_offer_it(sentence: str, kind: AnswerType) -> None:

@@ -147,6 +147,33 @@ def test_on_topic_question_the_articles_cannot_answer_is_refused_honestly(
 
 @pytest.mark.parametrize(
     "question",
+    ["What did Tom Cruise eat for breakfast?", "Is Pom Klementieff married?"],
+)
+def test_question_whose_key_words_the_articles_never_mention_is_refused(
+    seed_service: CorpusService, question: str
+) -> None:
+    result = seed_service.ask(question)
+    assert result.answered is False
+    assert result.covers  # on topic: the reply says what the articles do cover
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("On which day of the shoot did they do the bike stunt?", "day one of filming"),
+        ("Is Cruise careful with the people he works with?", "co-stars"),
+    ],
+)
+def test_paraphrased_question_is_still_answered(
+    seed_service: CorpusService, question: str, answer: str
+) -> None:
+    result = seed_service.ask(question)
+    assert result.answered, result
+    assert answer in result.passages[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
     [
         "How do I enable notifications?",
         "Who took the featured image?",

@@ -1,0 +1,110 @@
+"""Whether the best candidates can answer a question at all, whatever their scores.
+
+A passage about the right people can still be silent on what is asked: "What did
+Tom Cruise eat for breakfast?" finds Cruise everywhere and breakfast nowhere.
+
+**The question's words must be covered** by the candidates search would answer
+with. Each content word of the question (less the light words any question uses:
+"many", "make", "get"...) is covered when the candidate passages or their
+neighbours in the same article hold it (or the same word stemmed differently, see
+:func:`held`), or when a token of the candidates means nearly the same (the
+question token's best cosine with the candidates' stored token vectors, as in late
+interaction: "bike" finds "motorcycle", "breakfast" finds nothing). When too large
+a share of the question's word weight (idf) is uncovered, the articles do not say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from index.lexical import STOPWORDS, stem
+
+_FRAME_WORDS = ("many", "much", "kind", "type", "sort", "date", "time", "year", "day")
+_VAGUE_NOUNS = ("thing", "way", "lot", "people", "someone", "anyone")
+_LIGHT_VERBS = (
+    *("do", "done", "did", "make", "made", "get", "got", "go", "come", "take", "give", "gave"),
+    *("say", "said", "tell", "told", "call", "called", "know", "think", "want", "work"),
+    *("happen", "mean", "use"),
+)
+LIGHT_WORDS = frozenset(stem(word) for word in (*_FRAME_WORDS, *_VAGUE_NOUNS, *_LIGHT_VERBS))
+"""Words a question uses whatever it asks about (the frame of "how many", "what kind
+of", light verbs, vague nouns): whether a passage holds them says nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionWord:
+    term: str
+    """The word's stem, as ``index.lexical.tokenize`` gives it."""
+    weight: float
+    """Its idf in the index."""
+    similarity: float | None
+    """The best cosine of its tokens with the candidates' tokens; ``None`` when unknown."""
+
+
+def question_words(
+    token_words: Sequence[str],
+    token_similarities: npt.NDArray[np.floating] | None,
+    term_weights: Mapping[str, float],
+) -> list[QuestionWord]:
+    """The question's content words (light words left out), each with its weight and its
+    best token similarity to the candidates (the best over the word's tokens).
+
+    ``token_words`` names the word each content token of the question lies in (see
+    ``QueryEncoding.token_words``) and ``token_similarities`` is each token's best cosine.
+    """
+    best: dict[str, float] = {}
+    if token_similarities is not None and len(token_similarities) == len(token_words):
+        for word, similarity in zip(token_words, token_similarities, strict=True):
+            if not word or word in STOPWORDS:
+                continue
+            term = stem(word)
+            best[term] = max(best.get(term, -1.0), float(similarity))
+    return [
+        QuestionWord(term, weight, best.get(term))
+        for term, weight in term_weights.items()
+        if term not in LIGHT_WORDS
+    ]
+
+
+def uncovered_share(
+    words: Sequence[QuestionWord], present: Collection[str], similarity: float
+) -> float:
+    """The share of the words' weight that the candidates do not cover: a word is covered
+    when ``present`` holds it or its tokens reach ``similarity``. A word whose similarity
+    is unknown counts as covered (nothing says it is missing)."""
+    total = sum(word.weight for word in words)
+    if not total:
+        return 0.0
+    missing = sum(
+        word.weight
+        for word in words
+        if word.similarity is not None
+        and word.similarity < similarity
+        and not held(word.term, present)
+    )
+    return missing / total
+
+
+PREFIX_MATCH = 4
+PREFIX_SLACK = 2
+"""Stems at least ``PREFIX_MATCH`` letters long where one begins the other and is at most
+``PREFIX_SLACK`` letters shorter are the same word: the light stemmer leaves "rehearse"
+and "rehears" (from "rehearsed"), "chase" and "chas" apart ("break" is no "breakfast")."""
+
+
+def held(term: str, present: Collection[str]) -> bool:
+    """Whether ``present`` holds the stem ``term`` or the same word stemmed differently."""
+    if term in present:
+        return True
+    if len(term) < PREFIX_MATCH:
+        return False
+    return any(
+        len(other) >= PREFIX_MATCH
+        and abs(len(other) - len(term)) <= PREFIX_SLACK
+        and (term.startswith(other) or other.startswith(term))
+        for other in present
+    )

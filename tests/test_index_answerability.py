@@ -1,0 +1,70 @@
+"""Whether candidates can answer at all: the question's words covered. Pure functions, no
+model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.answerability import (
+    LIGHT_WORDS,
+    held,
+    question_words,
+    uncovered_share,
+)
+from index.embedding import token_words
+from index.lexical import tokenize
+
+
+def _words(question: str, similarities: list[float]) -> list[str]:
+    return [w.term for w in question_words(*_inputs(question, similarities))]
+
+
+def _inputs(
+    question: str, similarities: list[float]
+) -> tuple[tuple[str, ...], np.ndarray, dict[str, float]]:
+    words = tuple(w for w in question.casefold().rstrip("?").split() if tokenize(w))
+    return words, np.array(similarities[: len(words)]), {t: 1.0 for t in tokenize(question)}
+
+
+def test_light_words_of_a_question_are_left_out() -> None:
+    terms = _words("How many lighthouses did the keeper paint?", [0.9, 0.9, 0.9, 0.9])
+    assert terms == ["lighthouse", "keeper", "paint"]
+    assert "many" in LIGHT_WORDS and "make" in LIGHT_WORDS
+
+
+def test_a_word_nothing_holds_or_resembles_is_uncovered() -> None:
+    words, sims, weights = _inputs("What did the keeper eat for breakfast?", [0.9, 0.2, 0.1])
+    found = question_words(words, sims, weights)
+    share = uncovered_share(found, {"keeper", "lighthous"}, similarity=0.3)
+    assert share == 2 / 3  # "eat" and "breakfast"; "keeper" is in the passage
+
+
+def test_a_paraphrase_close_in_meaning_is_covered() -> None:
+    words, sims, weights = _inputs("When did the keeper ride his bike?", [0.9, 0.6, 0.8])
+    found = question_words(words, sims, weights)
+    assert uncovered_share(found, {"keeper"}, similarity=0.3) == 0.0
+
+
+def test_rare_words_weigh_more() -> None:
+    words, sims, _ = _inputs("Is the keeper married?", [0.9, 0.1])
+    found = question_words(words, sims, {"keeper": 1.0, "marri": 3.0})
+    assert uncovered_share(found, {"keeper"}, similarity=0.3) == 0.75
+
+
+def test_words_without_token_similarities_count_as_covered() -> None:
+    found = question_words((), None, {"keeper": 1.0, "breakfast": 1.0})
+    assert uncovered_share(found, set(), similarity=0.3) == 0.0
+
+
+def test_the_same_word_stemmed_differently_is_held() -> None:
+    assert held("rehearse", {"rehears"})
+    assert held("chase", {"chas", "lisbon"})
+    assert not held("breakfast", {"break"})
+    assert not held("cat", {"cats"})  # too short to guess
+
+
+def test_token_words_name_the_word_each_token_starts_in() -> None:
+    text = "Who painted Skerryvore's lamp?"
+    spans = [(4, 11), (12, 16), (16, 22), (25, 29)]  # painted, sker, ##ryvore, lamp
+    assert token_words(text, spans) == ("painted", "skerryvore", "skerryvore", "lamp")
+    assert token_words(text, [(22, 23)]) == ("",)  # the apostrophe
