@@ -33,7 +33,7 @@ from index.models import (
     StoredQuote,
 )
 from index.protocols import ProgressCallback
-from index.quote_index import extract_article_quotes, quote_sentences, with_canonical_speakers
+from index.quote_index import extract_articles_quotes, quote_sentences, with_canonical_speakers
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
 from index.vector_index import describe, make_index
 
@@ -67,14 +67,15 @@ def build_snapshot(
     max_chars: int = 600,
     previous: IndexSnapshot | None = None,
     progress: ProgressCallback | None = None,
-    quote_extractor: Callable[[Article, CleanedArticle], list[StoredQuote]] = (
-        extract_article_quotes
-    ),
+    quote_extractor: Callable[
+        [Sequence[tuple[Article, CleanedArticle]]], list[list[StoredQuote]]
+    ] = extract_articles_quotes,
 ) -> tuple[IndexSnapshot, BuildReport]:
     """Build a complete snapshot of ``corpus``; raise ``BuildFailed`` when nothing is usable.
 
-    ``quote_extractor`` finds each fresh article's quotes (another one is for benchmarks:
-    pass no ``previous`` then, its stored quotes came from the project's extractor).
+    ``quote_extractor`` finds the fresh articles' quotes, all in one call, in order
+    (another one is for benchmarks: pass no ``previous`` then, its stored quotes came
+    from the project's extractor).
     """
     started = time.perf_counter()
     report = _progress(progress)
@@ -83,14 +84,15 @@ def build_snapshot(
     reusable = _reusable_parts(previous, embedder.name, chunking)
 
     parts: dict[str, ArticleParts] = {}
-    fresh: list[tuple[Article, tuple[Chunk, ...], list[StoredQuote]]] = []
+    to_read: list[tuple[Article, CleanedArticle]] = []
     for article in corpus.articles:
         old = reusable.get(article.content_hash)
         if old is not None and old.record.id == article.id:
             parts[article.id] = _refreshed(old, article)
             continue
-        cleaned = clean_article(article.text, article.title)
-        quotes = quote_extractor(article, cleaned)
+        to_read.append((article, clean_article(article.text, article.title)))
+    fresh: list[tuple[Article, tuple[Chunk, ...], list[StoredQuote]]] = []
+    for (article, cleaned), quotes in zip(to_read, quote_extractor(to_read), strict=True):
         statements = [Span(q.start, q.end) for q in quotes if q.parent is None]
         chunks = tuple(chunk_paragraphs(article.text, cleaned.paragraphs, max_chars, statements))
         fresh.append((article, chunks, quotes))

@@ -37,8 +37,15 @@ from index.polnear import (
     spurious_speakers,
 )
 from index.query import normalise_query
-from index.quote_index import QuoteExtractor, article_quotes, to_stored
+from index.quote_index import (
+    ArticlesQuoteExtractor,
+    QuoteExtractor,
+    article_quotes,
+    articles_quotes,
+    to_stored,
+)
 from index.quote_search import QuoteSearcher
+from index.quotes import Quote
 
 MATCHING = (
     f"a predicted quote (or a part of a split one) matches a gold quote of the same article "
@@ -51,13 +58,23 @@ MATCHING = (
 
 @dataclass(frozen=True)
 class QuoteSystem:
-    """A named quote extractor: (article, cleaned article) -> attributed quotes."""
+    """A named quote extractor: (article, cleaned article) -> attributed quotes.
+
+    ``extract_many`` does the same for many articles at once, as the index builder asks
+    (the project's parses them in batches); without it articles go one by one.
+    """
 
     name: str
     extract: QuoteExtractor
+    extract_many: ArticlesQuoteExtractor | None = None
+
+    def extract_all(self, articles: Sequence[tuple[Article, CleanedArticle]]) -> list[list[Quote]]:
+        if self.extract_many is not None:
+            return self.extract_many(articles)
+        return [self.extract(article, cleaned) for article, cleaned in articles]
 
 
-PROJECT = QuoteSystem("newsdesk-bot", article_quotes)
+PROJECT = QuoteSystem("newsdesk-bot", article_quotes, articles_quotes)
 
 
 @dataclass(frozen=True)
@@ -100,25 +117,34 @@ def run_system(
     found: dict[str, list[PredictedQuote]] = {}
     extraction = [0.0, 0.0]
 
-    def extract(article: Article, cleaned: CleanedArticle) -> list[StoredQuote]:
+    def extract(articles: Sequence[tuple[Article, CleanedArticle]]) -> list[list[StoredQuote]]:
         started, cpu = time.perf_counter(), time.process_time()
-        quotes = system.extract(article, cleaned)
+        extracted = system.extract_all(articles)
         extraction[0] += time.perf_counter() - started
         extraction[1] += time.process_time() - cpu
-        found[article.id] = [
-            predicted_quote(
-                article.id, article.text, q.text, q.parts, q.speaker, nested=q.parent is not None
-            )
-            for q in quotes
-        ]
-        return [to_stored(article.id, i, q) for i, q in enumerate(quotes)]
+        stored: list[list[StoredQuote]] = []
+        for (article, _), quotes in zip(articles, extracted, strict=True):
+            found[article.id] = [
+                predicted_quote(
+                    article.id,
+                    article.text,
+                    q.text,
+                    q.parts,
+                    q.speaker,
+                    nested=q.parent is not None,
+                )
+                for q in quotes
+            ]
+            stored.append([to_stored(article.id, i, q) for i, q in enumerate(quotes)])
+        return stored
 
     who_said: WhoSaidScores | None = None
     build_seconds: float | None = None
     build_cpu: float | None = None
     if embedder is None:
-        for article in corpus.articles:
-            extract(article, clean_article(article.text, article.title))
+        extract(
+            [(article, clean_article(article.text, article.title)) for article in corpus.articles]
+        )
     else:
         from index.builder import build_snapshot
 

