@@ -230,13 +230,19 @@ class Searcher:
         self, rows: npt.NDArray[np.int64], query_tokens: Vectors
     ) -> npt.NDArray[np.float32] | None:
         """Each question token's best cosine with any token of the sentence ``rows``."""
-        offsets = self.snapshot.token_offsets
-        index = np.concatenate([np.arange(offsets[r], offsets[r + 1]) for r in rows])
-        if not len(index):
+        tokens = self._row_tokens(rows)
+        if not len(tokens):
             return None
-        tokens = dequantise(np.asarray(self.snapshot.token_vectors[index]))
         similarities: npt.NDArray[np.float32] = (query_tokens @ tokens.T).max(axis=1)
         return similarities
+
+    def _row_tokens(self, rows: npt.NDArray[np.int64]) -> Vectors:
+        """The stored content-token vectors of the sentence ``rows``, in row order, as floats."""
+        offsets = self.snapshot.token_offsets
+        index = np.concatenate(
+            [np.arange(offsets[r], offsets[r + 1]) for r in rows] or [np.zeros(0, np.int64)]
+        )
+        return dequantise(np.asarray(self.snapshot.token_vectors[index]))
 
     def _title_words(self, article_id: str) -> frozenset[str]:
         terms = self._title_terms.get(article_id)
@@ -394,9 +400,7 @@ class Searcher:
         present = lengths > 0
         if not present.any():
             return result
-        index = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
-        tokens = dequantise(np.asarray(self.snapshot.token_vectors[index]))
-        similarities = query_tokens @ tokens.T
+        similarities = query_tokens @ self._row_tokens(rows).T
         columns = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         best = np.maximum.reduceat(similarities, columns[present], axis=1)
         result[present] = best.mean(axis=0)
