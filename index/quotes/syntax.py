@@ -86,26 +86,18 @@ def _governing_verbs(
     ]
 
 
-def syntactic_cue(
+def syntactic_cues(
     parsed: ParsedArticle, parts: Sequence[Span], others: Sequence[Span] = ()
-) -> SyntacticCue | None:
-    """The speech verb of the quote's sentence and its subject, or None.
+) -> list[SyntacticCue]:
+    """Every speech verb of the quote's sentence with a subject, best first: when the best
+    one's subject is no speaker (``Klein said his book detailed how …``: ``his book``),
+    the next may be.
 
     ``others`` are the other quotes of the paragraph: a verb beyond one of them is
     theirs (``"A," he said. "B," said Roe.``), so the words from the start of the
     paragraph to the nearest other quote before, and from the nearest after to the
     end, are left out like the quote itself.
     """
-    cues = syntactic_cues(parsed, parts, others)
-    return cues[0] if cues else None
-
-
-def syntactic_cues(
-    parsed: ParsedArticle, parts: Sequence[Span], others: Sequence[Span] = ()
-) -> list[SyntacticCue]:
-    """Every speech verb of the quote's sentence with a subject, best first (the one
-    :func:`syntactic_cue` gives first): when the best one's subject is no speaker
-    (``Klein said his book detailed how …``: ``his book``), the next may be."""
     paragraph = parsed.paragraph_at(parts[0].start)
     if paragraph is None:
         return []
