@@ -204,6 +204,8 @@ def test_nested_reported_speech_in_own_articles() -> None:
         ('Police chief Ruth Adler said: "No one was hurt."', "Ruth Adler"),
         ('"No one was hurt," said Ruth Adler, the police chief.', "Ruth Adler"),
         ('"No comment," he said.', None),
+        ("Paula Ortiz spoke first. ''We will appeal,'' Ms. Ortiz said.", "Paula Ortiz"),
+        ("''We will appeal,'' said Paula Ortiz, a lawyer.", "Paula Ortiz"),
     ],
 )
 def test_snippet_speakers(text: str, speaker: str | None) -> None:
