@@ -206,6 +206,8 @@ def test_nested_reported_speech_in_own_articles() -> None:
         ('"No comment," he said.', None),
         ("Paula Ortiz spoke first. ''We will appeal,'' Ms. Ortiz said.", "Paula Ortiz"),
         ("''We will appeal,'' said Paula Ortiz, a lawyer.", "Paula Ortiz"),
+        ('"We are on it," the council spokesman, Ivo Brandt, said on Friday.', "Ivo Brandt"),
+        ('"I was there," another neighbour, Rosa Ziegler, recalled.', "Rosa Ziegler"),
     ],
 )
 def test_snippet_speakers(text: str, speaker: str | None) -> None:

@@ -123,7 +123,7 @@ REFERENCE: Final = (
 )
 _VERB: Final = rf"(?i:{_alternation(SPEECH_VERBS)})"
 _ADVERBS: Final = r"(?:(?:then|also|later|again|once|simply|just|only|quickly|[a-z]+ly)\s+){0,2}"
-_APPOSITION: Final = r"(?:,[^,\"“”]{1,80},)?"
+_APPOSITION: Final = r"(?:,(?P<apposition>[^,\"“”]{1,80}),)?"
 _LEADING: Final = r"^[\s,;:—–\-]*"
 
 _AFTER_SUBJECT_VERB: Final = re.compile(
@@ -149,6 +149,7 @@ INVERSION_VERBS: Final = frozenset(
     noted quipped joked insisted concluded declared warned admitted laughed""")
 )
 """Verbs that news copy puts before their subject (``said the minister``)."""
+_FULL_NAME: Final = re.compile(NAME)
 _ANY_VERB: Final = re.compile(rf"\b{_VERB}\b")
 _TRAILING_CLAUSE: Final = re.compile(r"[^.!?:;\"“”«»]{0,120}")
 _BETWEEN_PARTS: Final = re.compile(r"^[^\"“”‘’'«».!?]{0,140}[.,:;—–\-]?\s*$")
@@ -226,12 +227,15 @@ def _subject_of_verbs(pre: str, offset: int) -> tuple[Reference | None, str | No
 
 def _comma_is_appositive(pre: str, match: re.Match[str]) -> bool:
     """``Her deputy, Tom Harris, agreed``: a lone comma needs one before the name too."""
-    if match.group("comma") != "," or match.group("described_name"):
+    if match.group("comma") != "," or match.group("described_name") or match.group("role_name"):
         return True
     return pre[: match.start()].rstrip().endswith(",")
 
 
 def _reference(match: re.Match[str], offset: int) -> Reference | None:
+    named = _named_apposition(match, offset)
+    if named is not None:
+        return named
     groups = match.groupdict()
     for kind, group, appositive_group in (
         (RefKind.ROLE, "role", "role_name"),
@@ -251,6 +255,20 @@ def _reference(match: re.Match[str], offset: int) -> Reference | None:
                 appositive,
             )
     return None
+
+
+def _named_apposition(match: re.Match[str], offset: int) -> Reference | None:
+    """``the White House spokesman, Josh Earnest, said``: the name set off by commas
+    after a role or an anonymous description is the speaker."""
+    groups = match.groupdict()
+    apposition = groups.get("apposition")
+    if not apposition or not (groups.get("role") or groups.get("anonymous")):
+        return None
+    if groups.get("role_name") or _FULL_NAME.fullmatch(apposition.strip()) is None:
+        return None
+    start = match.start("apposition") + len(apposition) - len(apposition.lstrip())
+    name = apposition.strip()
+    return Reference(RefKind.NAME, name, offset + start, offset + start + len(name))
 
 
 class Teller(Enum):
