@@ -208,6 +208,11 @@ def test_nested_reported_speech_in_own_articles() -> None:
         ("''We will appeal,'' said Paula Ortiz, a lawyer.", "Paula Ortiz"),
         ('"We are on it," the council spokesman, Ivo Brandt, said on Friday.', "Ivo Brandt"),
         ('"I was there," another neighbour, Rosa Ziegler, recalled.', "Rosa Ziegler"),
+        (
+            'Jane Waters runs the shelter.\n\nWaters tells visitors that "we have never had '
+            'this many dogs at once."',
+            "Jane Waters",
+        ),
     ],
 )
 def test_snippet_speakers(text: str, speaker: str | None) -> None:
