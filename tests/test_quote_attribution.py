@@ -209,6 +209,11 @@ def test_nested_reported_speech_in_own_articles() -> None:
         ('"We are on it," the council spokesman, Ivo Brandt, said on Friday.', "Ivo Brandt"),
         ('"I was there," another neighbour, Rosa Ziegler, recalled.', "Rosa Ziegler"),
         (
+            '"If the mayor had gone with Kemp, I would have been sitting in jail for a long time,"'
+            " Mr. Roth, now 81 and retired in Cambridge, Mass., said by telephone this week.",
+            "Mr. Roth",
+        ),
+        (
             'Jane Waters runs the shelter.\n\nWaters tells visitors that "we have never had '
             'this many dogs at once."',
             "Jane Waters",

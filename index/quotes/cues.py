@@ -124,10 +124,13 @@ REFERENCE: Final = (
 _VERB: Final = rf"(?i:{_alternation(SPEECH_VERBS)})"
 _ADVERBS: Final = r"(?:(?:then|also|later|again|once|simply|just|only|quickly|[a-z]+ly)\s+){0,2}"
 _APPOSITION: Final = r"(?:,(?P<apposition>[^,\"“”]{1,80}),)?"
+_LONG_APPOSITION: Final = r"(?:,(?P<apposition>[^\"“”]{1,150}?),)?"
+"""After a quote the subject's apposition may hold commas (``"…," Mr. Daniloff, now 81
+and retired in Cambridge, Mass., said``): the speech verb right after closes it."""
 _LEADING: Final = r"^[\s,;:—–\-]*"
 
 _AFTER_SUBJECT_VERB: Final = re.compile(
-    rf"{_LEADING}(?:{REFERENCE}){_APPOSITION}\s+{_ADVERBS}(?P<verb>{_VERB})\b"
+    rf"{_LEADING}(?:{REFERENCE}){_LONG_APPOSITION}\s+{_ADVERBS}(?P<verb>{_VERB})\b"
 )
 _AFTER_VERB_SUBJECT: Final = re.compile(rf"{_LEADING}(?P<verb>{_VERB})\s+(?:{REFERENCE})")
 _AFTER_LOOSE: Final = re.compile(
