@@ -218,6 +218,15 @@ def test_nested_reported_speech_in_own_articles() -> None:
             'this many dogs at once."',
             "Jane Waters",
         ),
+        (
+            '"Is this a priority for them, or is it because it is an election year?" Ana Ruiz said'
+            " at a press conference, according to the Harbor Gazette.",
+            "Harbor Gazette",
+        ),
+        (
+            'The senator voted no. According to HuffPo: "She has opposed the bill for years."',
+            "HuffPo",
+        ),
     ],
 )
 def test_snippet_speakers(text: str, speaker: str | None) -> None:

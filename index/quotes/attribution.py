@@ -30,6 +30,7 @@ from index.quotes.coreference import (
     role_of,
 )
 from index.quotes.cues import (
+    ACCORDING_TO,
     NAME,
     Cue,
     InnerCue,
@@ -276,7 +277,8 @@ class _Attributor:
         ]
 
     def _from_syntax(self, cue: SyntacticCue) -> _Attribution | None:
-        speaker = self._resolve(cue.reference) if cue.reference is not None else None
+        reference, source = cue.reference, cue.verb == ACCORDING_TO
+        speaker = self._resolve(reference, source=source) if reference is not None else None
         if speaker is None:
             return None
         return _Attribution(speaker, cue.clause, explicit_venue(cue.clause))
@@ -296,7 +298,7 @@ class _Attributor:
         return cue_after(post, offset)
 
     def _from_cue(self, cue: Cue, reference: Reference) -> _Attribution:
-        speaker = self._resolve(reference)
+        speaker = self._resolve(reference, source=cue.verb == ACCORDING_TO)
         return _Attribution(speaker, cue.clause, explicit_venue(cue.clause))
 
     def _continuation(self, quote: Quote, previous: Quote | None) -> _Attribution:
@@ -346,10 +348,12 @@ class _Attributor:
 
     # -- references ------------------------------------------------------------------------
 
-    def _resolve(self, reference: Reference) -> str | None:
+    def _resolve(self, reference: Reference, *, source: bool = False) -> str | None:
+        """The speaker a reference names (``source``: the reference follows ``according
+        to``, so a name there is a source even when the parser does not know it)."""
         if reference.kind is RefKind.NAME:
             reference = self._with_name_after_title(reference)
-            known = self.registry.lookup(reference.text, reference.start) is not None
+            known = source or self.registry.lookup(reference.text, reference.start) is not None
             recognised = is_recognised_name(self.parsed, reference.start, reference.end)
             if not known and recognised is False and not self._named_elsewhere(reference):
                 return None  # capitalised words, not a person or organisation ("Hillsborough Bay")

@@ -23,6 +23,11 @@ from index.quotes.lexicon import (
 )
 
 
+ACCORDING_TO: Final = "according to"
+"""The verb of a cue naming the writer's source (``according to X``): X is a source even
+when the parser does not know the name."""
+
+
 class RefKind(Enum):
     """How the speaker is referred to in a cue."""
 
@@ -138,8 +143,13 @@ _AFTER_LOOSE: Final = re.compile(
     rf"(?:[\w'’\-]+\s+){{0,7}}?(?P<verb>{_VERB})\b"
 )
 _ACCORDING_TO: Final = re.compile(
-    rf"\b(?i:according\s+to)\s+(?:{REFERENCE}|(?P<object_pronoun>her|him|them))\s*,?\s*$"
+    rf"\b(?i:according\s+to)\s+(?:{REFERENCE}|(?P<object_pronoun>her|him|them))\s*[,:]?\s*$"
 )
+_ACCORDING_TO_AFTER: Final = re.compile(
+    rf"[,\s](?i:according\s+to)\s+(?:(?i:the)\s+)?(?:{REFERENCE}|(?P<object_pronoun>her|him|them))"
+    r"\s*$"
+)
+"""``…," he told advisers, according to the Sun.``: the source the writer relies on."""
 _ENDS_WITH_VERB: Final = re.compile(rf"\b(?P<verb>{_VERB})\s*[,:]?\s*$")
 _ENDS_WITH_VERB_CLAUSE: Final = re.compile(rf"\b(?P<verb>{_VERB})\b[^:.!?\"“”«»]{{0,100}}:\s*$")
 _ENDS_WITH_COLON: Final = re.compile(r":\s*$")
@@ -169,7 +179,7 @@ def cue_before(pre: str, offset: int) -> Cue | None:
             pre[according.start() :].strip(),
             offset + according.start(),
             offset + len(pre),
-            "according to",
+            ACCORDING_TO,
             _reference(according, offset),
             False,
         )
@@ -204,9 +214,12 @@ def _after_cue(post: str, offset: int, match: re.Match[str], ref: Reference | No
     end = tail.end() if tail else match.end()
     clause = post[:end]
     lead = len(clause) - len(clause.lstrip(" \t\n,;:—–-"))
-    return Cue(
-        clause.strip(" \t\n,;:—–-"), offset + lead, offset + end, match.group("verb"), ref, False
-    )
+    verb = match.group("verb")
+    according = _ACCORDING_TO_AFTER.search(clause.rstrip(" \t\n,;:—–-"), match.end())
+    source = _reference(according, offset) if according is not None else None
+    if source is not None:
+        ref, verb = source, ACCORDING_TO
+    return Cue(clause.strip(" \t\n,;:—–-"), offset + lead, offset + end, verb, ref, False)
 
 
 def is_attribution_between(between: str) -> bool:

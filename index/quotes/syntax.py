@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from index.models import Span
-from index.quotes.cues import Reference, RefKind
+from index.quotes.cues import ACCORDING_TO, Reference, RefKind
 from index.quotes.lexicon import HONORIFIC_GENDER, SPEECH_LEMMAS
 from index.quotes.parsing import ParsedArticle, ParsedParagraph
 
@@ -131,7 +131,7 @@ def _cues_in(
     for token in according:
         target = _according_object(token)
         if target is not None and not _inside(target, inside):
-            return [SyntacticCue("according to", clause, _reference(paragraph, target), False)]
+            return [SyntacticCue(ACCORDING_TO, clause, _reference(paragraph, target), False)]
     verbs = [t for t in tokens if _is_speech_verb(t)] or _governing_verbs(sentences, inside)
     if not verbs:
         return []
