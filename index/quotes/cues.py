@@ -22,7 +22,6 @@ from index.quotes.lexicon import (
     SPEECH_VERBS,
 )
 
-
 ACCORDING_TO: Final = "according to"
 """The verb of a cue naming the writer's source (``according to X``): X is a source even
 when the parser does not know the name."""
