@@ -234,6 +234,15 @@ def test_snippet_speakers(text: str, speaker: str | None) -> None:
     assert quote.speaker == speaker
 
 
+def test_speaker_named_at_the_end_of_a_long_subject() -> None:
+    text = (
+        "Ed Rendell attended the dinner in Philadelphia on Tuesday.\n\n"
+        '"It is a fine day for the party," said former Pennsylvania Gov. and party Chairman '
+        'Ed Rendell. "We will win."'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["Ed Rendell", "Ed Rendell"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -50,6 +50,7 @@ from index.quotes.lexicon import (
     NON_NAME_WORDS,
     OBJECT_PRONOUNS,
     PRONOUN_GENDER,
+    SPEECH_VERBS,
     TITLE_ABBREVIATIONS,
     UNNAMED_SOURCE_ROLES,
     Gender,
@@ -77,6 +78,12 @@ _TITLE_THEN_NAME: Final = re.compile(
     rf"[^\S\n]+(?P<title>[A-Z][a-z]{{1,4}})\.[^\S\n]+(?P<name>{NAME})"
 )
 CONTINUATION_CUE: Final = "(continues the previous paragraph's quote)"
+_MAX_SUBJECT: Final = 100
+_SUBJECT_WORD: Final = re.compile(r"(?P<stop>[,;:()\[\]\n\"“”]|[.!?](?=\s+[\"“]))|[\w'’.\-]+")
+_PHRASE_ENDS: Final = frozenset(
+    str.split("""who whom whose which that of for at to in on with about from by during after
+    before when while as because but or""")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +230,10 @@ class _Attributor:
             if previous is not None and offset == previous.span.end and previous.speaker:
                 # 'X said: "A," adding: "B."' -- the same sentence goes on
                 return _Attribution(previous.speaker, before.clause)
+        for cue in cues:
+            subject = self._person_in_subject_of(cue) if cue is not before else None
+            if subject is not None:
+                return _Attribution(subject, cue.clause, explicit_venue(cue.clause))
         if cues:
             return _Attribution(None, cues[0].clause)
         told = self._told_in_sentence_before(quote)
@@ -299,6 +310,8 @@ class _Attributor:
 
     def _from_cue(self, cue: Cue, reference: Reference) -> _Attribution:
         speaker = self._resolve(reference, source=cue.verb == ACCORDING_TO)
+        if speaker is None and reference.kind is RefKind.NAME:
+            speaker = self._person_in_subject(reference.start)
         return _Attribution(speaker, cue.clause, explicit_venue(cue.clause))
 
     def _continuation(self, quote: Quote, previous: Quote | None) -> _Attribution:
@@ -339,6 +352,27 @@ class _Attributor:
             if name and self.registry.lookup(name) is not None:
                 return _Attribution(self._name(name, pre_offset), pre.strip())
         return _NOBODY
+
+    def _person_in_subject_of(self, cue: Cue) -> str | None:
+        """The person named in the subject of a cue after the quote whose reference the
+        cue pattern missed: after the verb (``said former Gov. and Chairman Ed Rendell``)
+        or before it."""
+        if cue.verb is None:
+            return None
+        inverted = cue.clause[: len(cue.verb)].lower() == cue.verb.lower()
+        return self._person_in_subject(cue.start + len(cue.verb) if inverted else cue.start)
+
+    def _person_in_subject(self, start: int) -> str | None:
+        """The registered person named in the noun phrase starting at ``start``, when the
+        name pattern stopped short of it (``said Oversight ranking Democrat Elijah
+        Cummings``, ``former Pennsylvania Gov. and DNC Chairman Ed Rendell said``)."""
+        masked = self.layout.masked
+        end = start
+        for word in _SUBJECT_WORD.finditer(masked, start, min(len(masked), start + _MAX_SUBJECT)):
+            if word.start() > end + 1 or word.group("stop") or _ends_phrase(word.group()):
+                break
+            end = word.end()
+        return self._first_named(start, end)
 
     def _first_named(self, start: int, end: int) -> str | None:
         for mention in self.registry.mentions:
@@ -537,6 +571,12 @@ class _Attributor:
             return frozenset()
         index = self.registry.lookup(name)
         return frozenset() if index is None else frozenset({index})
+
+
+def _ends_phrase(word: str) -> bool:
+    """A lower-case word that ends a subject noun phrase (``who``, ``of``, ``said``)."""
+    lowered = word.lower()
+    return word[:1].islower() and (lowered in _PHRASE_ENDS or lowered in SPEECH_VERBS)
 
 
 def _name_words(written: str) -> list[str]:
