@@ -243,6 +243,23 @@ def test_speaker_named_at_the_end_of_a_long_subject() -> None:
     assert [q.speaker for q in extract_quotes(text)] == ["Ed Rendell", "Ed Rendell"]
 
 
+def test_quotes_signed_with_a_dash_and_a_name() -> None:
+    text = (
+        "What readers told us after the debate.\n\n"
+        "“He is ignorant of our culture and our lives.” ― Sonya Herrera\n"
+        "“Maybe we can build a wall around him instead.” ― Steve Quinn\n\n"
+        '"We have the highest poverty rate of almost any country on earth."\n\n'
+        "- Bernie Sanders.\n\n"
+        'Rajoy said his party was "the one that will form a stable government"--Kim Berg.'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == [
+        "Sonya Herrera",
+        "Steve Quinn",
+        "Bernie Sanders",
+        "Rajoy",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

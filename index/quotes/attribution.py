@@ -207,6 +207,11 @@ class _Attributor:
         first = quote.parts[0]
         pre, offset = self.layout.clause_before(first.start)
         before = cue_before(pre, offset)
+        after = self._after_cue(quote)
+        if after is not None and after.names_source and after.reference is not None:
+            source = self._from_cue(after, after.reference)  # '…," X said, according to Y'
+            if source.speaker is not None:
+                return source
         candidates = syntactic_cues(self.parsed, quote.parts, self._other_quotes(quote))
         syntactic = candidates[0] if candidates else None
         named = syntactic is not None and _is_name(syntactic.reference)
@@ -214,7 +219,7 @@ class _Attributor:
             found = self._from_syntax(syntactic)
             if found is not None:
                 return found
-        cues = [c for c in (before, *self._between_cues(quote), self._after_cue(quote)) if c]
+        cues = [c for c in (before, *self._between_cues(quote), after) if c]
         for cue in cues:
             if cue.reference is not None:
                 return self._from_cue(cue, cue.reference)
@@ -246,6 +251,11 @@ class _Attributor:
         if continued.speaker is not None:
             return continued
         return self._introduced(quote, colon=False) or continued
+
+    def _starts_line(self, position: int) -> bool:
+        paragraph = self.layout.paragraphs[self.layout.paragraph_of(position)]
+        line = max(paragraph.start, self.layout.text.rfind("\n", 0, position) + 1)
+        return not self.layout.text[line:position].strip()
 
     def _told_in_sentence_before(self, quote: Quote) -> _Attribution | None:
         """A quote opening a sentence after ``X said in a statement.`` in its paragraph."""
@@ -305,11 +315,29 @@ class _Attributor:
         return cues
 
     def _after_cue(self, quote: Quote) -> Cue | None:
+        """The cue after the quote; a dash and a name (``"…" ― Ana Ruiz``) only sign a quote
+        standing at the start of its line, not a byline after a sentence."""
         post, offset = self.layout.clause_after(quote.parts[-1].end)
-        return cue_after(post, offset)
+        cue = cue_after(post, offset)
+        if cue is None and not post.strip(" .,\"”’'\n"):
+            cue = self._signature_below(quote)
+        if cue is not None and cue.verb is None and not self._starts_line(quote.span.start):
+            return None
+        return cue
+
+    def _signature_below(self, quote: Quote) -> Cue | None:
+        """A paragraph that is only a dash and a name (``- Bernie Sanders.``) right after a
+        paragraph ending with the quote signs it."""
+        layout = self.layout
+        here = layout.paragraph_of(quote.span.end - 1)
+        if here + 1 >= len(layout.paragraphs):
+            return None
+        below = layout.paragraphs[here + 1]
+        cue = cue_after(layout.masked[below.start : below.end], below.start)
+        return cue if cue is not None and cue.verb is None and cue.end >= below.end else None
 
     def _from_cue(self, cue: Cue, reference: Reference) -> _Attribution:
-        speaker = self._resolve(reference, source=cue.verb == ACCORDING_TO)
+        speaker = self._resolve(reference, source=cue.names_source)
         if speaker is None and reference.kind is RefKind.NAME:
             speaker = self._person_in_subject(reference.start)
         return _Attribution(speaker, cue.clause, explicit_venue(cue.clause))

@@ -53,7 +53,9 @@ class Cue:
 
     ``clause`` is the text of the clause (for the said-to search and for
     display); ``reference`` is None when the clause has a speech verb or a
-    colon but no adjacent speaker (``…, saying:``).
+    colon but no adjacent speaker (``…, saying:``). ``names_source``: the syntax
+    alone makes the reference the source (``according to X``, ``"…" — X``), even
+    a name the parser does not know.
     """
 
     clause: str
@@ -62,6 +64,7 @@ class Cue:
     verb: str | None
     reference: Reference | None
     colon: bool
+    names_source: bool = False
 
 
 def _uppercase_class() -> str:
@@ -149,6 +152,10 @@ _ACCORDING_TO_AFTER: Final = re.compile(
     r"\s*$"
 )
 """``…," he told advisers, according to the Sun.``: the source the writer relies on."""
+_SIGNATURE: Final = re.compile(
+    rf"^[^\S\n]*(?P<dash>[—–―]|-{{1,2}})[^\S\n]*(?P<name>{NAME})[^\S\n]*[.,]?[^\S\n]*(?:\n|$)"
+)
+"""``"…" ― Ana Ruiz``: a quote signed with a dash and a name, alone to the end of the line."""
 _ENDS_WITH_VERB: Final = re.compile(rf"\b(?P<verb>{_VERB})\s*[,:]?\s*$")
 _ENDS_WITH_VERB_CLAUSE: Final = re.compile(rf"\b(?P<verb>{_VERB})\b[^:.!?\"“”«»]{{0,100}}:\s*$")
 _ENDS_WITH_COLON: Final = re.compile(r":\s*$")
@@ -181,6 +188,7 @@ def cue_before(pre: str, offset: int) -> Cue | None:
             ACCORDING_TO,
             _reference(according, offset),
             False,
+            names_source=True,
         )
     colon = _ENDS_WITH_COLON.search(pre) is not None
     verb = _ENDS_WITH_VERB.search(pre) or _ENDS_WITH_VERB_CLAUSE.search(pre)
@@ -196,6 +204,12 @@ def cue_before(pre: str, offset: int) -> Cue | None:
 def cue_after(post: str, offset: int) -> Cue | None:
     """The cue starting right after a quote; ``post`` starts at article offset ``offset``."""
     post = post[:300]
+    signed = _SIGNATURE.match(post)
+    if signed is not None:
+        reference = _reference(signed, offset)
+        clause = signed.group().strip()
+        start = offset + signed.start("dash")
+        return Cue(clause, start, offset + signed.end(), None, reference, False, names_source=True)
     for pattern in (_AFTER_SUBJECT_VERB, _AFTER_VERB_SUBJECT):
         match = pattern.match(post)
         if match and (
@@ -218,7 +232,15 @@ def _after_cue(post: str, offset: int, match: re.Match[str], ref: Reference | No
     source = _reference(according, offset) if according is not None else None
     if source is not None:
         ref, verb = source, ACCORDING_TO
-    return Cue(clause.strip(" \t\n,;:—–-"), offset + lead, offset + end, verb, ref, False)
+    return Cue(
+        clause.strip(" \t\n,;:—–-"),
+        offset + lead,
+        offset + end,
+        verb,
+        ref,
+        False,
+        names_source=source is not None,
+    )
 
 
 def is_attribution_between(between: str) -> bool:
