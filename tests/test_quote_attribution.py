@@ -227,6 +227,11 @@ def test_nested_reported_speech_in_own_articles() -> None:
             'The senator voted no. According to HuffPo: "She has opposed the bill for years."',
             "HuffPo",
         ),
+        (
+            'Paul Ryan met donors on Monday. Ryan’s office said in a statement that "the '
+            'speaker has no plans to endorse anyone."',
+            "Paul Ryan's office",
+        ),
     ],
 )
 def test_snippet_speakers(text: str, speaker: str | None) -> None:

@@ -78,6 +78,10 @@ _TITLE_THEN_NAME: Final = re.compile(
     rf"[^\S\n]+(?P<title>[A-Z][a-z]{{1,4}})\.[^\S\n]+(?P<name>{NAME})"
 )
 CONTINUATION_CUE: Final = "(continues the previous paragraph's quote)"
+_OWNED: Final = re.compile(
+    rf"^(?:(?i:the)\s+)?(?P<owner>{NAME}?)(?:['’]s)?\s+(?P<body>(?i:campaign|office|camp|team))$"
+)
+"""``Mrs. Clinton's campaign``, ``the Trump campaign``: a person's organisation speaks."""
 _MAX_SUBJECT: Final = 100
 _SUBJECT_WORD: Final = re.compile(r"(?P<stop>[,;:()\[\]\n\"“”]|[.!?](?=\s+[\"“]))|[\w'’.\-]+")
 _PHRASE_ENDS: Final = frozenset(
@@ -530,6 +534,10 @@ class _Attributor:
     def _role(self, reference: Reference) -> str | None:
         if reference.appositive:
             return self._name(reference.appositive, reference.start)
+        owned = _OWNED.match(reference.text)
+        if owned is not None:
+            owner = self._name(owned.group("owner"), reference.start)
+            return f"{owner}'s {owned.group('body').lower()}" if owner else None
         family, gender = role_of(reference.text)
         determiner, _, rest = reference.text.partition(" ")
         definite = determiner.lower() in {"the", "its", "their"}
