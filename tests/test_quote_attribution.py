@@ -265,6 +265,16 @@ def test_quotes_signed_with_a_dash_and_a_name() -> None:
     ]
 
 
+def test_digest_and_signature_with_details() -> None:
+    text = (
+        "Pollsters agree - Carl Bialik: “The polls missed the late shift in Iowa by a mile.”"
+        " [538.]\n\n"
+        '"That is why she should be our next president, and a great one."\n\n'
+        "-Mia Lund, Philadelphia.\n\nThe convention ended on Thursday."
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["Carl Bialik", "Mia Lund"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

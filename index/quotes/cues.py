@@ -153,9 +153,13 @@ _ACCORDING_TO_AFTER: Final = re.compile(
 )
 """``…," he told advisers, according to the Sun.``: the source the writer relies on."""
 _SIGNATURE: Final = re.compile(
-    rf"^[^\S\n]*(?P<dash>[—–―]|-{{1,2}})[^\S\n]*(?P<name>{NAME})[^\S\n]*[.,]?[^\S\n]*(?:\n|$)"
+    rf"^[^\S\n]*(?P<dash>[—–―]|-{{1,2}})[^\S\n]*(?P<name>{NAME})[^\S\n]*"
+    rf"(?:,[^\n\"“”]{{1,80}})?[.,]?[^\S\n]*(?:\n|$)"
 )
-"""``"…" ― Ana Ruiz``: a quote signed with a dash and a name, alone to the end of the line."""
+"""``"…" ― Ana Ruiz``, ``- Mia Lund, Philadelphia.``: a quote signed with a dash and a name
+(and perhaps where or how it was said), alone to the end of the line."""
+_DASH_NAME_COLON: Final = re.compile(rf"[—–―-][^\S\n]*(?P<name>{NAME})[^\S\n]*:\s*$")
+"""``Pollsters agree - Carl Bialik: "…"``: a digest naming the source of the quote."""
 _ENDS_WITH_VERB: Final = re.compile(rf"\b(?P<verb>{_VERB})\s*[,:]?\s*$")
 _ENDS_WITH_VERB_CLAUSE: Final = re.compile(rf"\b(?P<verb>{_VERB})\b[^:.!?\"“”«»]{{0,100}}:\s*$")
 _ENDS_WITH_COLON: Final = re.compile(r":\s*$")
@@ -188,6 +192,19 @@ def cue_before(pre: str, offset: int) -> Cue | None:
             ACCORDING_TO,
             _reference(according, offset),
             False,
+            names_source=True,
+        )
+    introduced = _DASH_NAME_COLON.search(pre)
+    if introduced:
+        start = offset + introduced.start("name")
+        reference = _reference(introduced, offset)
+        return Cue(
+            pre[introduced.start("name") :].strip(),
+            start,
+            offset + len(pre),
+            None,
+            reference,
+            True,
             names_source=True,
         )
     colon = _ENDS_WITH_COLON.search(pre) is not None
