@@ -82,6 +82,7 @@ _OWNED: Final = re.compile(
     rf"^(?:(?i:the)\s+)?(?P<owner>{NAME}?)(?:['’]s)?\s+(?P<body>(?i:campaign|office|camp|team))$"
 )
 """``Mrs. Clinton's campaign``, ``the Trump campaign``: a person's organisation speaks."""
+_DATELINE_END: Final = re.compile(r"\s*(?:--|[—–-]|\(|,\s+[A-Z][a-z]+\.?\s+\d)")
 _MAX_SUBJECT: Final = 100
 _SUBJECT_WORD: Final = re.compile(r"(?P<stop>[,;:()\[\]\n\"“”]|[.!?](?=\s+[\"“]))|[\w'’.\-]+")
 _PHRASE_ENDS: Final = frozenset(
@@ -418,6 +419,8 @@ class _Attributor:
         """The speaker a reference names (``source``: the reference follows ``according
         to``, so a name there is a source even when the parser does not know it)."""
         if reference.kind is RefKind.NAME:
+            if self._is_dateline(reference):
+                return None
             reference = self._with_name_after_title(reference)
             known = source or self.registry.lookup(reference.text, reference.start) is not None
             recognised = is_recognised_name(self.parsed, reference.start, reference.end)
@@ -429,6 +432,15 @@ class _Attributor:
         if reference.kind is RefKind.ROLE:
             return self._role(reference)
         return None
+
+    def _is_dateline(self, reference: Reference) -> bool:
+        """``WASHINGTON --``, ``LONDON (Reuters) -`` opening a paragraph: a place."""
+        paragraph = self.layout.paragraphs[self.layout.paragraph_of(reference.start)]
+        return (
+            reference.start == paragraph.start
+            and reference.text.isupper()
+            and _DATELINE_END.match(self.layout.masked, reference.end) is not None
+        )
 
     def _with_name_after_title(self, reference: Reference) -> Reference:
         """``Army Capt`` cut at the title's dot, extended to ``Army Capt. Jo Diaz``."""
