@@ -232,6 +232,12 @@ def test_nested_reported_speech_in_own_articles() -> None:
             'speaker has no plans to endorse anyone."',
             "Paul Ryan's office",
         ),
+        (  # a dateline is a place, not the speaker
+            "Barack Obama opened the museum.\n\nWASHINGTON -- President Obama, dedicating the "
+            "museum on Saturday, said it would tell an American story, one of ''suffering and "
+            "delight, one of fear, but also of hope.''",
+            None,
+        ),
     ],
 )
 def test_snippet_speakers(text: str, speaker: str | None) -> None:
