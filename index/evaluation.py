@@ -38,7 +38,7 @@ from index.service import CorpusService
 
 EVALDATA = Path(__file__).parent / "evaldata"
 REALNEWS = EVALDATA / "realnews"
-REALNEWS_HALVES = ("dev", "heldout")
+REALNEWS_HALVES = ("dev", "heldout", "fresh")
 """The real-news halves always reported (as skipped when absent), in this order."""
 ROBUSTNESS_SYNTHETIC = 300
 
@@ -330,6 +330,7 @@ _SUMMARY_SETS = (
     ("seeds", "retrieval", "baseline"),
     ("realnews dev", "realnews_dev", "realnews_dev_baseline"),
     ("realnews heldout", "realnews_heldout", "realnews_heldout_baseline"),
+    ("realnews fresh", "realnews_fresh", "realnews_fresh_baseline"),
     ("robustness", "robustness", None),
 )
 _SUMMARY_COLUMNS = (

@@ -56,7 +56,7 @@ def test_eval_scores_each_present_half_and_skips_a_missing_one_with_a_note(
     hashing_service: CorpusService, tmp_path: Path
 ) -> None:
     halves = realnews_sets(small_half(tmp_path / "realnews"))
-    assert [h.name for h in halves] == ["dev", "heldout"]
+    assert [h.name for h in halves] == ["dev", "heldout", "fresh"]
 
     report = run_evaluation(hashing_service, baseline=True, realnews=halves)
 
@@ -71,12 +71,14 @@ def test_eval_scores_each_present_half_and_skips_a_missing_one_with_a_note(
     assert report["realnews_dev_baseline"]["unanswerable_refused_of"].startswith("0/")
     assert report["realnews_dev_who_said"]["no_match_queries"] == 1
     assert "no articles or questions" in report["realnews_heldout"]["skipped"]
+    assert "no articles or questions" in report["realnews_fresh"]["skipped"]
     assert "robustness" not in report
 
     text = format_report(report)
     summary = text[text.index("== summary") :]
     assert "realnews dev" in summary and "baseline" in summary
     assert "realnews heldout" in summary and "skipped" in summary
+    assert "realnews fresh" in summary
 
 
 def test_robustness_scores_the_seed_questions_among_every_article(
