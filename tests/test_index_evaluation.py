@@ -131,6 +131,36 @@ def test_eval_command_lists_every_set_in_the_repository(
             assert "skipped" in scores
 
 
+def test_eval_command_scores_only_the_halves_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    seed_copy: Path,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("SEEDS_DIR", str(seed_copy))
+    monkeypatch.setenv("EMBEDDING_MODEL", DEFAULT_MODEL)
+    monkeypatch.chdir(tmp_path)
+    fake = HashingEmbedder(name=DEFAULT_MODEL)
+    monkeypatch.setattr("index.embedding.SentenceTransformerEmbedder", lambda *a, **k: fake)
+
+    code = main(["eval", "--json", "--half", "dev", "--index-dir", str(tmp_path / "index")])
+
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert "hit@1" in report["realnews_dev"]
+    assert not any(key.startswith(("realnews_heldout", "realnews_fresh")) for key in report)
+
+
+def test_eval_command_names_the_known_halves_when_asked_for_an_unknown_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = main(["eval", "--half", "nope", "--index-dir", str(tmp_path / "index")])
+
+    assert code != 0
+    error = capsys.readouterr().err
+    assert "nope" in error and "dev, heldout, fresh" in error
+
+
 # -- the dev half's data ----------------------------------------------------------------------
 
 
