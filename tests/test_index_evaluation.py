@@ -105,17 +105,19 @@ def test_robustness_scores_the_seed_questions_among_every_article(
     assert "robustness" in format_report(report).split("== summary")[1]
 
 
-def test_eval_command_lists_every_set_in_the_repository(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    seed_copy: Path,
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def cli_on_seed_copy(monkeypatch: pytest.MonkeyPatch, seed_copy: Path, tmp_path: Path) -> None:
+    """``index.cli.main`` on a copy of the seeds, with the hashing embedder for the model."""
     monkeypatch.setenv("SEEDS_DIR", str(seed_copy))
     monkeypatch.setenv("EMBEDDING_MODEL", DEFAULT_MODEL)
     monkeypatch.chdir(tmp_path)
     fake = HashingEmbedder(name=DEFAULT_MODEL)
     monkeypatch.setattr("index.embedding.SentenceTransformerEmbedder", lambda *a, **k: fake)
+
+
+def test_eval_command_lists_every_set_in_the_repository(
+    cli_on_seed_copy: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
 
     code = main(["eval", "--json", "--baseline", "--index-dir", str(tmp_path / "index")])
 
@@ -132,16 +134,8 @@ def test_eval_command_lists_every_set_in_the_repository(
 
 
 def test_eval_command_scores_only_the_halves_asked_for(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    seed_copy: Path,
-    tmp_path: Path,
+    cli_on_seed_copy: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("SEEDS_DIR", str(seed_copy))
-    monkeypatch.setenv("EMBEDDING_MODEL", DEFAULT_MODEL)
-    monkeypatch.chdir(tmp_path)
-    fake = HashingEmbedder(name=DEFAULT_MODEL)
-    monkeypatch.setattr("index.embedding.SentenceTransformerEmbedder", lambda *a, **k: fake)
 
     code = main(["eval", "--json", "--half", "dev", "--index-dir", str(tmp_path / "index")])
 
