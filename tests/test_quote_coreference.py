@@ -84,3 +84,19 @@ def test_the_main_subject_beats_a_man_named_after_it() -> None:
         "local station."
     )
     assert speakers(text) == ["Ken Marsh"]
+
+
+def test_a_first_name_tells_whom_she_means_among_people_named_once() -> None:
+    text = (
+        "Daniel Okafor met Margaret Lindqvist at the county fair on Sunday.\n\n"
+        '"We have waited ten years for this road to be fixed," she said.'
+    )
+    assert speakers(text) == ["Margaret Lindqvist"]
+
+
+def test_a_first_name_outweighs_the_nearer_subject_of_unknown_gender() -> None:
+    text = (
+        "The plant was opened by Margaret Lindqvist on Monday. Donald Esterhuy, who runs it, "
+        'gave the tour.\n\n"Nobody believed we could build it in a year," she said.'
+    )
+    assert speakers(text) == ["Margaret Lindqvist"]
