@@ -100,3 +100,13 @@ def test_a_first_name_outweighs_the_nearer_subject_of_unknown_gender() -> None:
         'gave the tour.\n\n"Nobody believed we could build it in a year," she said.'
     )
     assert speakers(text) == ["Margaret Lindqvist"]
+
+
+def test_in_a_sentence_left_unparsed_the_first_mention_beats_a_later_name() -> None:
+    text = (
+        "Mayor Peter Lindqvist toured the depot on Monday. He praised the drivers more than "
+        "Mr. Hale's staff.\n\n"
+        "The depot opened in 1990 and serves the whole valley.\n\n"
+        '"We need more buses on the night routes," he said.'
+    )
+    assert speakers(text) == ["Peter Lindqvist"]

@@ -4,9 +4,11 @@ The narrative of an article (quoted words masked out) becomes a timeline of
 mentions: names, third-person pronouns and definite role noun phrases. Each
 mention is resolved left to right, so a pronoun can lean on an earlier pronoun
 already resolved. A pronoun refers to the first compatible person of the most
-recent sentence that has one (names before role nouns before pronouns, which
-favours the subject and not simply the last name seen); compatible means the
-same gender when the article shows it. Nothing is returned beyond a few
+recent sentence that has one: the subject of its main verb, then of another
+verb (a name or role noun before a pronoun), then the earliest other mention,
+which in a sentence the parser did not read is most often its subject (``He
+praised Mr. Hale``); compatible means the same gender when the article shows
+it. Nothing is returned beyond a few
 sentences back: an unknown speaker stays unknown.
 """
 
@@ -27,6 +29,8 @@ from index.quotes.people import Registry
 from index.quotes.text import sentence_spans
 
 MAX_SENTENCES_BACK: Final = 4
+UNKNOWN: Final = 2
+"""A mention's salience when it is no subject, or its sentence was not parsed."""
 _PRONOUN: Final = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _ROLE: Final = re.compile(ROLE_PHRASE)
 
@@ -265,7 +269,11 @@ def antecedent(
                 and m.person is not None
                 and compatible(m.person, allow_unknown)
             ),
-            key=lambda m: (m.salience, m.kind is MentionKind.PRONOUN, m.start),
+            key=lambda m: (
+                m.salience,
+                m.salience < UNKNOWN and m.kind is MentionKind.PRONOUN,
+                m.start,
+            ),
         )
 
     for sentence in window:
