@@ -217,6 +217,7 @@ def test_nested_reported_speech_in_own_articles() -> None:
             "longtime adviser to Maria Okafor",
         ),
         ('"The mayor never listens to anyone," said one longtime adviser.', None),
+        ('"The mayor never listens," said a majority of Danes in the poll.', None),
     ],
 )
 def test_snippet_speakers(text: str, speaker: str | None) -> None:

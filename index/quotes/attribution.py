@@ -586,7 +586,10 @@ def _is_name(reference: Reference | None) -> bool:
 def _names_someone(phrase: str) -> bool:
     """``Trump confidant``, ``longtime adviser to Bill Clinton``: a proper noun ties an
     unnamed source to someone the reader can identify."""
-    return any(word[:1].isupper() and word.isalpha() for word in phrase.split())
+    words = phrase.split()
+    if "of" in words:
+        return False  # "a majority of Americans", "a chorus of prominent Republicans"
+    return any(word[:1].isupper() and word.isalpha() for word in words)
 
 
 def _is_unnamed_source(phrase: str) -> bool:
