@@ -110,3 +110,14 @@ def test_in_a_sentence_left_unparsed_the_first_mention_beats_a_later_name() -> N
         '"We need more buses on the night routes," he said.'
     )
     assert speakers(text) == ["Peter Lindqvist"]
+
+
+def test_a_pronoun_in_a_heading_in_capitals_is_no_mention() -> None:
+    text = (
+        "Dr. Mehmet Ozan hosts a health show.\n\n"
+        '"The pills he sells have no evidence behind them at all," said Paul Weir, a '
+        "professor of surgery.\n\n"
+        "THE SENATE WARNED HIM — Ozan's advice earned him a hearing, where he said the pills "
+        'were "a miracle in a bottle for anyone who wants to lose weight."'
+    )
+    assert speakers(text) == ["Paul Weir", "Mehmet Ozan"]

@@ -159,6 +159,8 @@ def _raw_mentions(masked: str, paragraphs: Sequence[Span], registry: Registry) -
     ]
     for paragraph in paragraphs:
         for match in _PRONOUN.finditer(masked, paragraph.start, paragraph.end):
+            if match.group().isupper():
+                continue  # "CONGRESS HAS INVESTIGATED HIM": a heading in capitals
             pronoun_gender = PRONOUN_GENDER[match.group().lower()]
             raw.append(
                 (match.start(), match.end(), MentionKind.PRONOUN, None, pronoun_gender, None, True)
