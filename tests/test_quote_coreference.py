@@ -121,3 +121,20 @@ def test_a_pronoun_in_a_heading_in_capitals_is_no_mention() -> None:
         'were "a miracle in a bottle for anyone who wants to lose weight."'
     )
     assert speakers(text) == ["Paul Weir", "Mehmet Ozan"]
+
+
+def test_the_campaign_is_the_campaign_of_the_name_written_before_it() -> None:
+    text = (
+        "The Ostrander campaign opened an office in Dayton on Monday.\n\n"
+        'Asked about the poll, the campaign said in a statement: "We trust the voters, not '
+        'the pundits."'
+    )
+    assert speakers(text) == ["Ostrander campaign"]
+
+
+def test_a_document_is_no_speaker_for_the_name_written_before_it() -> None:
+    text = (
+        "Judge Ana Ruiz signed the Ostrander order on Friday.\n\n"
+        'The order said the county "must reopen the polling places at once."'
+    )
+    assert speakers(text) == [None]

@@ -24,7 +24,13 @@ from typing import Final
 from index.models import Span
 from index.quotes.cues import ROLE_PHRASE
 from index.quotes.entities import NO_FACTS, ParseFacts
-from index.quotes.lexicon import PRONOUN_GENDER, ROLE_FAMILIES, ROLE_GENDER, Gender
+from index.quotes.lexicon import (
+    NON_NAME_WORDS,
+    PRONOUN_GENDER,
+    ROLE_FAMILIES,
+    ROLE_GENDER,
+    Gender,
+)
 from index.quotes.people import Registry
 from index.quotes.text import sentence_spans
 
@@ -178,6 +184,9 @@ def _raw_mentions(masked: str, paragraphs: Sequence[Span], registry: Registry) -
 _ORGANISATION_NAME: Final = re.compile(
     r"\b[A-Z][\w.&'’\-]*(?:[ ](?:of|and|for|on|the|[A-Z][\w.&'’\-]*))*[ ]?[A-Z][\w.&'’\-]*"
 )
+OWNED_SPEAKERS: Final = frozenset({"campaign", "administration", "team", "camp", "staff", "member"})
+"""Nouns a name is written before (``the Clinton campaign``, ``an RNC member``) that speak
+for it: ``the campaign`` later is that campaign."""
 MAX_ORGANISATION_BACK: Final = 3000
 """How far back (characters) ``the council`` looks for the council's name."""
 
@@ -195,6 +204,22 @@ def organisation_before(masked: str, noun: str, position: int) -> str | None:
         words = [w.lower() for w in match.group().split()]
         if head in words[1:] and match.group().split()[-1][:1].isupper():
             found = re.sub(r"^The\s+", "", match.group())
+    if found is None and head in OWNED_SPEAKERS:
+        return _owner_before(masked, head, position)
+    return found
+
+
+def _owner_before(masked: str, head: str, position: int) -> str | None:
+    """``the campaign`` after ``the Clinton campaign`` / ``Trump's campaign``: the nearest
+    name written before the noun (``Clinton campaign``), or None."""
+    owned = re.compile(
+        rf"\b(?P<owner>[A-Z][\w\-]*(?:[ ][A-Z][\w\-]*)*)(?:['’]s)?[ ]{re.escape(head)}\b"
+    )
+    found = None
+    for match in owned.finditer(masked, max(0, position - MAX_ORGANISATION_BACK), position):
+        owner = re.sub(r"^The\s+", "", match.group("owner"))
+        if owner != "The" and owner.split()[-1].lower() not in NON_NAME_WORDS:
+            found = f"{owner} {head}"
     return found
 
 
