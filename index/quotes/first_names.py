@@ -55,7 +55,12 @@ FEMALE_NAMES: Final = _names(
     gretchen kristi jodi marianne janine rosalind lucia nadia fatima aisha mariam leila
     yasmin susana marta teresa isabel beatriz francesca giulia chiara sofia anastasia
     svetlana natalia tatiana irina elisabeth ingrid brigitte ursula angelika martine
-    nathalie sylvie isabelle sophie christiane"""
+    nathalie sylvie isabelle sophie christiane hope barb deb liz jen jenn jess meg mandy
+    missy nan pam peg suzy trish ginny gwen marla ivana elise elisa eliza lara lana lynda
+    rosie roxanne sheri tasha zoe krista kelli kellie callie dina deirdre dolly edie
+    francine hattie iris janie joanna joni karin karla kara katharine laurel lorna
+    lucinda mara maura meredith mona nell nicola noelle petra rhoda robyn rochelle sadie
+    serena sheena simone sonja tess thea trudy yvette fiona gemma harriet"""
 )
 """Given names borne almost only by women."""
 
@@ -82,7 +87,12 @@ MALE_NAMES: Final = _names(
     sidney theodore tommy vernon wade wallace clarence clifford omar ahmed mohammed
     muhammad mohamed ali hassan vladimir sergei dmitry boris viktor pierre jacques
     francois giuseppe giovanni carlos jorge pedro alejandro fernando rafael javier diego
-    eduardo enrique hector raul ramon andres pablo"""
+    eduardo enrique hector raul ramon andres pablo josh al marc charlie phil dave trey
+    geoff tad rob robby robbie mick mickey chet cliff clint dick rich randall scotty stan
+    teddy vince walt wes zack alec anton antonin merrick gonzalo lamar darren dwight
+    duncan elliot emmanuel ezra felix gavin gene gil guy hal jamal kareem kirk lou luther
+    mel mort ned nate norm orrin otis reggie rocco rod russ sal saul sherrod sonny thad
+    trent vic wendell zeke"""
 )
 """Given names borne almost only by men."""
 
