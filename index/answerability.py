@@ -11,11 +11,17 @@ neighbours in the same article hold it (or the same word stemmed differently, se
 question token's best cosine with the candidates' stored token vectors, as in late
 interaction: "bike" finds "motorcycle", "breakfast" finds nothing). When too large
 a share of the question's word weight (idf) is uncovered, the articles do not say.
+
+**The question's numbers must be there as they are.** A number names which thing is
+asked about ("Part Two", "Chandrayaan-3", "the 2018 final"), and token vectors find
+"two" close to "one": a number is covered only when the candidates state it (in digits
+or in words), and a number they never state means they are about something else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,3 +114,37 @@ def held(term: str, present: Collection[str]) -> bool:
         and (term.startswith(other) or other.startswith(term))
         for other in present
     )
+
+
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        (
+            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+            *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+            *("seventeen", "eighteen", "nineteen", "twenty"),
+        )
+    )
+}
+_NUMBER_WORDS.pop("one")
+_DIGITS = re.compile(r"\d+")  # "which one", "the one who": mostly no number at all
+
+
+def number_value(term: str) -> str | None:
+    """The number a term names, in digits ("two" and "2" both give "2"); ``None`` when the
+    term is no number."""
+    if term.isdigit():
+        return term.lstrip("0") or "0"
+    return _NUMBER_WORDS.get(term)
+
+
+def missing_numbers(question_terms: Iterable[str], present: Collection[str]) -> list[str]:
+    """The numbers of the question (terms, as ``index.lexical.tokenize`` gives them) that
+    ``present`` never states, in digits, in words or inside a term ("F1", "G7")."""
+    stated = {value for term in present if (value := number_value(term)) is not None}
+    stated |= {digits.lstrip("0") or "0" for term in present for digits in _DIGITS.findall(term)}
+    return [
+        term
+        for term in question_terms
+        if (value := number_value(term)) is not None and value not in stated
+    ]

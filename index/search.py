@@ -15,8 +15,8 @@
 4. The same statement in several articles is one hit listing every source.
 5. When the question asks for a kind of answer (a height, a sum of money, a
    date, a count...) and no relevant candidate sentence offers one, or when the
-   best candidates and their neighbours miss too much of the question's words
-   (``index.answerability``),
+   best candidates and their neighbours miss too much of the question's words or
+   never state a number it names (``index.answerability``),
    the articles do not say: the result is refused, naming what was asked for and
    what the nearest articles cover.
 6. When the best answers give different values for the asked fact, the result
@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.answer_types import AnswerType, offers, question_type
-from index.answerability import question_words, uncovered_share
+from index.answerability import missing_numbers, question_words, uncovered_share
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
@@ -154,9 +154,12 @@ class Searcher:
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
         floor = scored[0].score - config.secondary_margin
         offered = kind is None or self._offered(kind, [s for s in relevant if s.score >= floor])
-        if not offered or (
-            self._uncovered(question, scored[: config.coverage_passages], tokens, token_words)
+        best_passages = scored[: config.coverage_passages]
+        if (
+            not offered
+            or self._uncovered(question, best_passages, tokens, token_words)
             >= config.uncovered_limit
+            or missing_numbers(tokenize(question), self._present_terms(best_passages))
         ):
             return SearchResult(
                 question=question,
@@ -212,6 +215,15 @@ class Searcher:
         rows = np.concatenate(
             [np.arange(offsets[s.passage_id], offsets[s.passage_id + 1]) for s in best]
         )
+        weights = {t: snapshot.bm25.term_idf(t) for t in set(tokenize(question))}
+        words = question_words(token_words, self._best_token_similarities(rows, tokens), weights)
+        return uncovered_share(words, self._present_terms(best), self.config.word_similarity)
+
+    def _present_terms(self, best: list[ScoredPassage]) -> set[str]:
+        """The terms of the candidates, of their neighbouring passages in the same article
+        and of their articles' titles."""
+        snapshot = self.snapshot
+        offsets = snapshot.sentence_offsets
         present: set[str] = set()
         for s in best:
             passage = snapshot.passages[s.passage_id]
@@ -222,9 +234,7 @@ class Searcher:
                     if other.article_id == passage.article_id:
                         for row in range(int(offsets[neighbour]), int(offsets[neighbour + 1])):
                             present |= self._facts(row).terms
-        weights = {t: snapshot.bm25.term_idf(t) for t in set(tokenize(question))}
-        words = question_words(token_words, self._best_token_similarities(rows, tokens), weights)
-        return uncovered_share(words, present, self.config.word_similarity)
+        return present
 
     def _best_token_similarities(
         self, rows: npt.NDArray[np.int64], query_tokens: Vectors

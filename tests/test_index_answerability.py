@@ -8,6 +8,8 @@ import numpy as np
 from index.answerability import (
     LIGHT_WORDS,
     held,
+    missing_numbers,
+    number_value,
     question_words,
     uncovered_share,
 )
@@ -68,3 +70,21 @@ def test_token_words_name_the_word_each_token_starts_in() -> None:
     spans = [(4, 11), (12, 16), (16, 22), (25, 29)]  # painted, sker, ##ryvore, lamp
     assert token_words(text, spans) == ("painted", "skerryvore", "skerryvore", "lamp")
     assert token_words(text, [(22, 23)]) == ("",)  # the apostrophe
+
+
+def test_a_number_the_passages_never_state_is_missing() -> None:
+    present = set(tokenize("The harbour festival's Part One opens on May 3 with 40 boats."))
+    assert missing_numbers(tokenize("When does Part Two open?"), present) == ["two"]
+    assert missing_numbers(tokenize("Why did the 2019 festival close?"), present) == ["2019"]
+
+
+def test_a_number_stated_in_digits_words_or_inside_a_term_is_there() -> None:
+    present = set(tokenize("Three ferries sailed; the F1 team came; 7 of them stayed."))
+    assert missing_numbers(tokenize("Where did the 3 ferries sail?"), present) == []
+    assert missing_numbers(tokenize("Which Formula 1 team came?"), present) == []
+    assert missing_numbers(tokenize("Why did seven stay?"), present) == []
+
+
+def test_one_is_no_number_a_question_must_find() -> None:
+    assert number_value("one") is None  # "which one", "the one who"
+    assert number_value("07") == "7" and number_value("twelve") == "12"
