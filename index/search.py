@@ -6,7 +6,8 @@
    the passage's pass through the model), by late interaction (each content
    token of the question matched to its best counterpart among the sentence's
    stored token vectors, MaxSim) and by words (idf-weighted coverage of the
-   question's terms); the best one is the highlight.
+   question's terms, the same word stemmed differently counting, as
+   ``index.answerability.held`` says); the best one is the highlight.
 3. A passage's score blends its own similarity, its BM25 score scaled by the
    best candidate's, and its best sentence's score (weights calibrated on the
    seed and real-news dev questions). Whether anything answers is judged on a
@@ -33,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.answer_types import AnswerType, offers, question_type
-from index.answerability import missing_numbers, question_words, uncovered_share
+from index.answerability import held, missing_numbers, question_words, uncovered_share
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
@@ -355,7 +356,8 @@ class Searcher:
         query_terms = frozenset(term_weights)
         coverages = np.array(
             [
-                sum(term_weights[t] for t in query_terms & self._facts(int(row)).terms) / total
+                sum(term_weights[t] for t in query_terms if held(t, self._facts(int(row)).terms))
+                / total
                 if total
                 else 0.0
                 for row in rows

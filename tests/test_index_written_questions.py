@@ -1,18 +1,19 @@
-"""A question naming a number the articles never state is about something they do not
+"""Questions on a few articles written here (HashingEmbedder: words, no meaning).
+
+A question naming a number the articles never state is about something they do not
 cover ("Part Two" of a festival whose articles only know Part One): it is refused, while
-the same question about the number they state is answered. HashingEmbedder, own text."""
+the same question about the number they state is answered. A sentence holding the
+question's word stemmed differently ("directed", "Director") covers it for the ranking,
+as it does for the refusal check."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from index.embedding import HashingEmbedder
 from index.service import CorpusService
-from index.settings import IndexSettings
+from tests.written_articles import written_service
 
 ARTICLES = {
     "harbour": (
@@ -26,27 +27,21 @@ ARTICLES = {
         "Three ferries will run every hour to the island this summer.\n\n"
         "The ferry company said tickets go on sale on Friday.",
     ),
+    "premiere": (
+        "Harbour documentary premieres",
+        "Who missed the harbour documentary on Friday?",
+    ),
+    "maker": (
+        "The people behind the harbour film",
+        "Director Jane Moss made the harbour documentary over several winters.",
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
-    folder = tmp_path_factory.mktemp("number-articles")
-    for slug, (title, text) in ARTICLES.items():
-        (folder / f"{slug}.txt").write_text(text, encoding="utf-8")
-        sidecar = {"title": title, "url": None, "outlet": None}
-        (folder / f"{slug}.json").write_text(json.dumps(sidecar), encoding="utf-8")
-    embedder = HashingEmbedder()
-    settings = IndexSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        seeds_dir=folder,
-        index_dir=Path(tmp_path_factory.mktemp("number-index")),
-        embedding_model=embedder.name,
-    )
-    built = CorpusService(settings, embedder=embedder)
-    built.reindex()
-    yield built
-    built.close()
+    with written_service(tmp_path_factory, ARTICLES) as built:
+        yield built
 
 
 def test_the_number_the_articles_state_is_answered(service: CorpusService) -> None:
@@ -65,3 +60,9 @@ def test_a_number_in_words_finds_it_in_digits_and_back(service: CorpusService) -
     result = service.ask("How often do the 3 ferries run to the island?")
     assert result.answered
     assert "every hour" in result.passages[0].text
+
+
+def test_the_word_stemmed_differently_counts_for_the_ranking(service: CorpusService) -> None:
+    result = service.ask("Who directed the harbour documentary?")
+    assert result.answered
+    assert "Jane Moss" in result.passages[0].highlight
