@@ -15,7 +15,9 @@ a share of the question's word weight (idf) is uncovered, the articles do not sa
 **The question's numbers must be there as they are.** A number names which thing is
 asked about ("Part Two", "Chandrayaan-3", "the 2018 final"), and token vectors find
 "two" close to "one": a number is covered only when the candidates state it (in digits
-or in words), and a number they never state means they are about something else.
+or in words), and a number they never state means they are about something else. Nor
+does a candidate without the question's numbers offer its kind of answer: the cost it
+gives is another thing's.
 """
 
 from __future__ import annotations

@@ -154,13 +154,21 @@ class Searcher:
             return SearchResult(question=question, answered=False, passages=(), covers=covers)
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
         floor = scored[0].score - config.secondary_margin
-        offered = kind is None or self._offered(kind, [s for s in relevant if s.score >= floor])
+        terms = tokenize(question)
+        offered = kind is None or self._offered(
+            kind,
+            [
+                s
+                for s in relevant
+                if s.score >= floor and not missing_numbers(terms, self._present_terms([s]))
+            ],
+        )
         best_passages = scored[: config.coverage_passages]
         if (
             not offered
             or self._uncovered(question, best_passages, tokens, token_words)
             >= config.uncovered_limit
-            or missing_numbers(tokenize(question), self._present_terms(best_passages))
+            or missing_numbers(terms, self._present_terms(best_passages))
         ):
             return SearchResult(
                 question=question,
