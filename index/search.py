@@ -7,7 +7,8 @@
    token of the question matched to its best counterpart among the sentence's
    stored token vectors, MaxSim) and by words (idf-weighted coverage of the
    question's terms, the same word stemmed differently counting, as
-   ``index.answerability.held`` says); the best one is the highlight.
+   ``index.answerability.held`` says; for the ranking, the words of the article's
+   title count as the sentence's context); the best one is the highlight.
 3. A passage's score blends its own similarity, its BM25 score scaled by the
    best candidate's, and its best sentence's score (weights calibrated on the
    seed and real-news dev questions). Whether anything answers is judged on a
@@ -360,16 +361,18 @@ class Searcher:
         bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
         bounds[1:] = np.cumsum([offsets[c + 1] - offsets[c] for c in candidates])
         similarities = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
-        total = sum(term_weights.values())
-        query_terms = frozenset(term_weights)
-        coverages = np.array(
-            [
-                sum(term_weights[t] for t in query_terms if held(t, self._facts(int(row)).terms))
-                / total
-                if total
-                else 0.0
-                for row in rows
-            ]
+        sentence_terms = [self._facts(int(row)).terms for row in rows]
+        titles = [
+            self._title_words(snapshot.passages[c].article_id)
+            for position, c in enumerate(candidates)
+            for _ in range(int(bounds[position + 1] - bounds[position]))
+        ]
+        coverages = coverage(term_weights, sentence_terms)
+        # ranking reads a sentence in its article: the title's words are its context too
+        # ("the submersible" in a story titled "Titan"); relevance judges it alone
+        coverages_in_context = coverage(
+            term_weights,
+            [terms | title for terms, title in zip(sentence_terms, titles, strict=True)],
         )
         typed = np.array(
             [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
@@ -380,7 +383,7 @@ class Searcher:
             late = np.zeros(len(rows))
         sentence_scores = (
             config.sentence_weight * similarities
-            + config.lexical_weight * coverages
+            + config.lexical_weight * coverages_in_context
             + config.late_weight * late
             + config.answer_type_bonus * typed
         )
@@ -496,6 +499,22 @@ class Searcher:
             sources=tuple(sources),
             passage_ids=tuple(ids),
         )
+
+
+def coverage(
+    term_weights: dict[str, float], row_terms: Sequence[frozenset[str]]
+) -> npt.NDArray[np.float64]:
+    """For each row's terms, the share of the question terms' weight (idf) they hold, the
+    same word stemmed differently counting (``index.answerability.held``)."""
+    total = sum(term_weights.values())
+    if not total:
+        return np.zeros(len(row_terms))
+    return np.array(
+        [
+            sum(weight for term, weight in term_weights.items() if held(term, terms)) / total
+            for terms in row_terms
+        ]
+    )
 
 
 def _highlight_text(passage: Passage, sentence: int) -> str:

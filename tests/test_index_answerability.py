@@ -15,6 +15,7 @@ from index.answerability import (
 )
 from index.embedding import token_words
 from index.lexical import tokenize
+from index.search import coverage
 
 
 def _words(question: str, similarities: list[float]) -> list[str]:
@@ -88,3 +89,10 @@ def test_a_number_stated_in_digits_words_or_inside_a_term_is_there() -> None:
 def test_one_is_no_number_a_question_must_find() -> None:
     assert number_value("one") is None  # "which one", "the one who"
     assert number_value("07") == "7" and number_value("twelve") == "12"
+
+
+def test_coverage_counts_words_stemmed_differently_and_weighs_rare_ones() -> None:
+    weights = {"direct": 1.0, "harbour": 3.0}
+    sentence = frozenset(tokenize("Director Jane Moss made the harbour film."))
+    other = frozenset(tokenize("The harbour film opened on Friday."))
+    assert list(coverage(weights, [sentence, other])) == [1.0, 0.75]
