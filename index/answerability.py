@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -102,6 +103,34 @@ PREFIX_SLACK = 2
 """Stems at least ``PREFIX_MATCH`` letters long where one begins the other and is at most
 ``PREFIX_SLACK`` letters shorter are the same word: the light stemmer leaves "rehearse"
 and "rehears" (from "rehearsed"), "chase" and "chas" apart ("break" is no "breakfast")."""
+
+
+@cache
+def shortenings(term: str) -> tuple[str, ...]:
+    """The stems that begin ``term`` and that :func:`held` counts as the same word."""
+    return tuple(term[:k] for k in range(max(PREFIX_MATCH, len(term) - PREFIX_SLACK), len(term)))
+
+
+@dataclass(frozen=True, slots=True)
+class HeldTerms:
+    """A fixed set of terms, ready to say quickly whether it holds a term as :func:`held`
+    does (for sentences checked against many questions)."""
+
+    terms: frozenset[str]
+    shortened: frozenset[str]
+    """The terms' :func:`shortenings`."""
+
+    @classmethod
+    def of(cls, terms: Collection[str]) -> HeldTerms:
+        return cls(frozenset(terms), frozenset(s for t in terms for s in shortenings(t)))
+
+    def holds(self, term: str) -> bool:
+        """``held(term, self.terms)``."""
+        return (
+            term in self.terms
+            or term in self.shortened
+            or any(s in self.terms for s in shortenings(term))
+        )
 
 
 def held(term: str, present: Collection[str]) -> bool:

@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.answer_types import AnswerType, offers, question_type
-from index.answerability import held, missing_numbers, question_words, uncovered_share
+from index.answerability import HeldTerms, missing_numbers, question_words, uncovered_share
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
@@ -121,6 +121,7 @@ class Searcher:
         # per-sentence facts that do not depend on the question, filled in as needed
         self._facts_cache: dict[int, SentenceFacts] = {}
         self._title_terms: dict[str, frozenset[str]] = {}
+        self._held_titles: dict[str, HeldTerms] = {}
 
     def search(self, question: str, k: int = 3) -> SearchResult:
         return self.search_many([question], k)[0]
@@ -264,6 +265,13 @@ class Searcher:
         )
         return dequantise(np.asarray(self.snapshot.token_vectors[index]))
 
+    def _held_title_words(self, article_id: str) -> HeldTerms:
+        terms = self._held_titles.get(article_id)
+        if terms is None:
+            terms = HeldTerms.of(self._title_words(article_id))
+            self._held_titles[article_id] = terms
+        return terms
+
     def _title_words(self, article_id: str) -> frozenset[str]:
         terms = self._title_terms.get(article_id)
         if terms is None:
@@ -361,19 +369,16 @@ class Searcher:
         bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
         bounds[1:] = np.cumsum([offsets[c + 1] - offsets[c] for c in candidates])
         similarities = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
-        sentence_terms = [self._facts(int(row)).terms for row in rows]
+        sentence_terms = [self._facts(int(row)).held for row in rows]
         titles = [
-            self._title_words(snapshot.passages[c].article_id)
+            self._held_title_words(snapshot.passages[c].article_id)
             for position, c in enumerate(candidates)
             for _ in range(int(bounds[position + 1] - bounds[position]))
         ]
         coverages = coverage(term_weights, sentence_terms)
         # ranking reads a sentence in its article: the title's words are its context too
         # ("the submersible" in a story titled "Titan"); relevance judges it alone
-        coverages_in_context = coverage(
-            term_weights,
-            [terms | title for terms, title in zip(sentence_terms, titles, strict=True)],
-        )
+        coverages_in_context = coverage(term_weights, sentence_terms, titles)
         typed = np.array(
             [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
         )
@@ -502,17 +507,26 @@ class Searcher:
 
 
 def coverage(
-    term_weights: dict[str, float], row_terms: Sequence[frozenset[str]]
+    term_weights: dict[str, float],
+    row_terms: Sequence[HeldTerms],
+    context: Sequence[HeldTerms] | None = None,
 ) -> npt.NDArray[np.float64]:
-    """For each row's terms, the share of the question terms' weight (idf) they hold, the
-    same word stemmed differently counting (``index.answerability.held``)."""
+    """For each row's terms (and its ``context``'s, when given), the share of the question
+    terms' weight (idf) they hold, the same word stemmed differently counting
+    (``index.answerability.held``)."""
     total = sum(term_weights.values())
     if not total:
         return np.zeros(len(row_terms))
+    around = context if context is not None else [HeldTerms.of(())] * len(row_terms)
     return np.array(
         [
-            sum(weight for term, weight in term_weights.items() if held(term, terms)) / total
-            for terms in row_terms
+            sum(
+                weight
+                for term, weight in term_weights.items()
+                if terms.holds(term) or extra.holds(term)
+            )
+            / total
+            for terms, extra in zip(row_terms, around, strict=True)
         ]
     )
 
@@ -535,13 +549,17 @@ class SentenceFacts:
     numbers: frozenset[str]
     answer_kinds: frozenset[AnswerType]
     """The kinds of answer the sentence offers (a date, a number, a person…)."""
+    held: HeldTerms
+    """``terms``, ready for the coverage of a question's terms."""
 
     @classmethod
     def of(cls, sentence: str) -> SentenceFacts:
+        terms = frozenset(tokenize(sentence))
         return cls(
-            frozenset(tokenize(sentence)),
+            terms,
             frozenset(_NUMBER.findall(sentence)),
             frozenset(kind for kind in AnswerType if offers(sentence, kind)),
+            HeldTerms.of(terms),
         )
 
 

@@ -4,9 +4,11 @@ model."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from index.answerability import (
     LIGHT_WORDS,
+    HeldTerms,
     held,
     missing_numbers,
     number_value,
@@ -93,6 +95,16 @@ def test_one_is_no_number_a_question_must_find() -> None:
 
 def test_coverage_counts_words_stemmed_differently_and_weighs_rare_ones() -> None:
     weights = {"direct": 1.0, "harbour": 3.0}
-    sentence = frozenset(tokenize("Director Jane Moss made the harbour film."))
-    other = frozenset(tokenize("The harbour film opened on Friday."))
+    sentence = HeldTerms.of(tokenize("Director Jane Moss made the harbour film."))
+    other = HeldTerms.of(tokenize("The harbour film opened on Friday."))
     assert list(coverage(weights, [sentence, other])) == [1.0, 0.75]
+    title = HeldTerms.of(tokenize("Who directed the harbour film"))
+    assert list(coverage(weights, [other], [title])) == [1.0]
+
+
+@pytest.mark.parametrize(
+    "term", ["rehearse", "rehears", "break", "breakfast", "chas", "chase", "direct", "cat"]
+)
+def test_held_terms_hold_what_held_says(term: str) -> None:
+    present = tokenize("They rehearsed the chase at breakfast, said the director of Cats.")
+    assert HeldTerms.of(present).holds(term) == held(term, present)
