@@ -14,6 +14,7 @@ from enum import StrEnum
 class AnswerType(StrEnum):
     PERSON = "person"
     DATE = "date"
+    TIME = "time of day"
     PLACE = "place"
     NUMBER = "number"
     COUNT = "count"
@@ -113,6 +114,7 @@ _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
         AnswerType.COUNT,
     ),
     (re.compile(r"\bhow (many|much)\b|\bwhat number\b", re.I), AnswerType.NUMBER),
+    (re.compile(r"\bwhat time\b(?! (of (the )?year|period|frame)\b)", re.I), AnswerType.TIME),
     (
         re.compile(
             r"^\s*when\b|\bwhat (year|date|day|month|time)\b|\bwhich (year|date|day|month)\b"
@@ -143,6 +145,13 @@ _DATE = re.compile(
     r"|\bday (one|1)\b|\bfirst day\b|\b\w+ (years?|months?|weeks?|days?) (later|ago|earlier)\b)",
     re.I,
 )
+_TIME = re.compile(
+    r"\b\d{1,2}(:\d\d)?\s*(a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d\d\b|\b(noon|midday|midnight"
+    r"|dawn|dusk|sunrise|sunset|overnight)\b|\b(this|that|in the|early|late"
+    r"|(mon|tues|wednes|thurs|fri|satur|sun)day) (morning|afternoon|evening|night)\b",
+    re.I,
+)
+"""A time of day: a clock time or a part of the day."""
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozens?)\b",
@@ -166,8 +175,8 @@ _AGE = re.compile(
 _NAME = r"[A-Z][\w’'\-]+"
 _PERSON = re.compile(rf"(?<!^)(?<![.!?]\s)\b{_NAME}\s+{_NAME}\b|\([A-Z][\w’'\-]+\s+{_NAME}\)")
 _PLACE = re.compile(
-    rf"\b(in|at|from|to|near|across|outside|inside)\s+(remote\s+|central\s+|northern\s+|"
-    rf"southern\s+)?{_NAME}|\b{_NAME},\s+{_NAME}\b"
+    rf"\b(in|at|from|to|near|across|outside|inside)\s+(the\s+)?(remote\s+|central\s+|"
+    rf"northern\s+|southern\s+)?{_NAME}|\b{_NAME},\s+{_NAME}\b"
 )
 
 _AMOUNT = r"\d[\d,.]*\s*(?:million|billion|bn|m|k|thousand)?"
@@ -207,6 +216,7 @@ _WEIGHT = re.compile(
 
 _SENTENCE_PATTERNS = {
     AnswerType.DATE: _DATE,
+    AnswerType.TIME: _TIME,
     AnswerType.NUMBER: _NUMBER,
     AnswerType.COUNT: _COUNT,
     AnswerType.AGE: _AGE,

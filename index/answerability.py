@@ -11,12 +11,21 @@ neighbours in the same article hold it (or the same word stemmed differently, se
 question token's best cosine with the candidates' stored token vectors, as in late
 interaction: "bike" finds "motorcycle", "breakfast" finds nothing). When too large
 a share of the question's word weight (idf) is uncovered, the articles do not say.
+
+**The question's numbers must be there as they are.** A number names which thing is
+asked about ("Part Two", "Chandrayaan-3", "the 2018 final"), and token vectors find
+"two" close to "one": a number is covered only when the candidates state it (in digits
+or in words), and a number they never state means they are about something else. Nor
+does a candidate without the question's numbers offer its kind of answer: the cost it
+gives is another thing's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -96,6 +105,34 @@ PREFIX_SLACK = 2
 and "rehears" (from "rehearsed"), "chase" and "chas" apart ("break" is no "breakfast")."""
 
 
+@cache
+def shortenings(term: str) -> tuple[str, ...]:
+    """The stems that begin ``term`` and that :func:`held` counts as the same word."""
+    return tuple(term[:k] for k in range(max(PREFIX_MATCH, len(term) - PREFIX_SLACK), len(term)))
+
+
+@dataclass(frozen=True, slots=True)
+class HeldTerms:
+    """A fixed set of terms, ready to say quickly whether it holds a term as :func:`held`
+    does (for sentences checked against many questions)."""
+
+    terms: frozenset[str]
+    shortened: frozenset[str]
+    """The terms' :func:`shortenings`."""
+
+    @classmethod
+    def of(cls, terms: Collection[str]) -> HeldTerms:
+        return cls(frozenset(terms), frozenset(s for t in terms for s in shortenings(t)))
+
+    def holds(self, term: str) -> bool:
+        """``held(term, self.terms)``."""
+        return (
+            term in self.terms
+            or term in self.shortened
+            or any(s in self.terms for s in shortenings(term))
+        )
+
+
 def held(term: str, present: Collection[str]) -> bool:
     """Whether ``present`` holds the stem ``term`` or the same word stemmed differently."""
     if term in present:
@@ -108,3 +145,37 @@ def held(term: str, present: Collection[str]) -> bool:
         and (term.startswith(other) or other.startswith(term))
         for other in present
     )
+
+
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        (
+            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+            *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+            *("seventeen", "eighteen", "nineteen", "twenty"),
+        )
+    )
+}
+_NUMBER_WORDS.pop("one")
+_DIGITS = re.compile(r"\d+")  # "which one", "the one who": mostly no number at all
+
+
+def number_value(term: str) -> str | None:
+    """The number a term names, in digits ("two" and "2" both give "2"); ``None`` when the
+    term is no number."""
+    if term.isdigit():
+        return term.lstrip("0") or "0"
+    return _NUMBER_WORDS.get(term)
+
+
+def missing_numbers(question_terms: Iterable[str], present: Collection[str]) -> list[str]:
+    """The numbers of the question (terms, as ``index.lexical.tokenize`` gives them) that
+    ``present`` never states, in digits, in words or inside a term ("F1", "G7")."""
+    stated = {value for term in present if (value := number_value(term)) is not None}
+    stated |= {digits.lstrip("0") or "0" for term in present for digits in _DIGITS.findall(term)}
+    return [
+        term
+        for term in question_terms
+        if (value := number_value(term)) is not None and value not in stated
+    ]

@@ -91,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also score the seed questions among all real-news and 300 synthetic articles (slow)",
     )
+    evaluate.add_argument(
+        "--half",
+        action="append",
+        metavar="NAME",
+        help="score only this real-news half (dev, heldout, fresh...); repeatable; default all",
+    )
     _index_dir_option(evaluate)
     evaluate.set_defaults(run=_cmd_eval)
 
@@ -367,7 +373,7 @@ def _cmd_quotes(args: argparse.Namespace, settings: IndexSettings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: IndexSettings) -> int:
-    from index.evaluation import SyntheticWriter, format_report, run_evaluation
+    from index.evaluation import SyntheticWriter, format_report, realnews_sets, run_evaluation
 
     write_synthetic: SyntheticWriter | None = None
     if args.robustness:
@@ -382,8 +388,20 @@ def _cmd_eval(args: argparse.Namespace, settings: IndexSettings) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+    halves = realnews_sets()
+    if args.half:
+        unknown = sorted(set(args.half) - {half.name for half in halves})
+        if unknown:
+            known = ", ".join(half.name for half in halves)
+            print(
+                f"error: no real-news half {', '.join(unknown)} (known: {known})", file=sys.stderr
+            )
+            return EXIT_USAGE
+        halves = [half for half in halves if half.name in args.half]
     service = _service(settings)
-    report = run_evaluation(service, baseline=args.baseline, write_synthetic=write_synthetic)
+    report = run_evaluation(
+        service, baseline=args.baseline, realnews=halves, write_synthetic=write_synthetic
+    )
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return EXIT_OK
 

@@ -6,7 +6,9 @@
    the passage's pass through the model), by late interaction (each content
    token of the question matched to its best counterpart among the sentence's
    stored token vectors, MaxSim) and by words (idf-weighted coverage of the
-   question's terms); the best one is the highlight.
+   question's terms, the same word stemmed differently counting, as
+   ``index.answerability.held`` says; for the ranking, the words of the article's
+   title count as the sentence's context); the best one is the highlight.
 3. A passage's score blends its own similarity, its BM25 score scaled by the
    best candidate's, and its best sentence's score (weights calibrated on the
    seed and real-news dev questions). Whether anything answers is judged on a
@@ -15,8 +17,8 @@
 4. The same statement in several articles is one hit listing every source.
 5. When the question asks for a kind of answer (a height, a sum of money, a
    date, a count...) and no relevant candidate sentence offers one, or when the
-   best candidates and their neighbours miss too much of the question's words
-   (``index.answerability``),
+   best candidates and their neighbours miss too much of the question's words or
+   never state a number it names (``index.answerability``),
    the articles do not say: the result is refused, naming what was asked for and
    what the nearest articles cover.
 6. When the best answers give different values for the asked fact, the result
@@ -33,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.answer_types import AnswerType, offers, question_type
-from index.answerability import question_words, uncovered_share
+from index.answerability import HeldTerms, missing_numbers, question_words, uncovered_share
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
@@ -119,6 +121,7 @@ class Searcher:
         # per-sentence facts that do not depend on the question, filled in as needed
         self._facts_cache: dict[int, SentenceFacts] = {}
         self._title_terms: dict[str, frozenset[str]] = {}
+        self._held_titles: dict[str, HeldTerms] = {}
 
     def search(self, question: str, k: int = 3) -> SearchResult:
         return self.search_many([question], k)[0]
@@ -153,10 +156,21 @@ class Searcher:
             return SearchResult(question=question, answered=False, passages=(), covers=covers)
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
         floor = scored[0].score - config.secondary_margin
-        offered = kind is None or self._offered(kind, [s for s in relevant if s.score >= floor])
-        if not offered or (
-            self._uncovered(question, scored[: config.coverage_passages], tokens, token_words)
+        terms = tokenize(question)
+        offered = kind is None or self._offered(
+            kind,
+            [
+                s
+                for s in relevant
+                if s.score >= floor and not missing_numbers(terms, self._present_terms([s]))
+            ],
+        )
+        best_passages = scored[: config.coverage_passages]
+        if (
+            not offered
+            or self._uncovered(question, best_passages, tokens, token_words)
             >= config.uncovered_limit
+            or missing_numbers(terms, self._present_terms(best_passages))
         ):
             return SearchResult(
                 question=question,
@@ -212,6 +226,15 @@ class Searcher:
         rows = np.concatenate(
             [np.arange(offsets[s.passage_id], offsets[s.passage_id + 1]) for s in best]
         )
+        weights = {t: snapshot.bm25.term_idf(t) for t in set(tokenize(question))}
+        words = question_words(token_words, self._best_token_similarities(rows, tokens), weights)
+        return uncovered_share(words, self._present_terms(best), self.config.word_similarity)
+
+    def _present_terms(self, best: list[ScoredPassage]) -> set[str]:
+        """The terms of the candidates, of their neighbouring passages in the same article
+        and of their articles' titles."""
+        snapshot = self.snapshot
+        offsets = snapshot.sentence_offsets
         present: set[str] = set()
         for s in best:
             passage = snapshot.passages[s.passage_id]
@@ -222,9 +245,7 @@ class Searcher:
                     if other.article_id == passage.article_id:
                         for row in range(int(offsets[neighbour]), int(offsets[neighbour + 1])):
                             present |= self._facts(row).terms
-        weights = {t: snapshot.bm25.term_idf(t) for t in set(tokenize(question))}
-        words = question_words(token_words, self._best_token_similarities(rows, tokens), weights)
-        return uncovered_share(words, present, self.config.word_similarity)
+        return present
 
     def _best_token_similarities(
         self, rows: npt.NDArray[np.int64], query_tokens: Vectors
@@ -243,6 +264,13 @@ class Searcher:
             [np.arange(offsets[r], offsets[r + 1]) for r in rows] or [np.zeros(0, np.int64)]
         )
         return dequantise(np.asarray(self.snapshot.token_vectors[index]))
+
+    def _held_title_words(self, article_id: str) -> HeldTerms:
+        terms = self._held_titles.get(article_id)
+        if terms is None:
+            terms = HeldTerms.of(self._title_words(article_id))
+            self._held_titles[article_id] = terms
+        return terms
 
     def _title_words(self, article_id: str) -> frozenset[str]:
         terms = self._title_terms.get(article_id)
@@ -341,16 +369,16 @@ class Searcher:
         bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
         bounds[1:] = np.cumsum([offsets[c + 1] - offsets[c] for c in candidates])
         similarities = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
-        total = sum(term_weights.values())
-        query_terms = frozenset(term_weights)
-        coverages = np.array(
-            [
-                sum(term_weights[t] for t in query_terms & self._facts(int(row)).terms) / total
-                if total
-                else 0.0
-                for row in rows
-            ]
-        )
+        sentence_terms = [self._facts(int(row)).held for row in rows]
+        titles = [
+            self._held_title_words(snapshot.passages[c].article_id)
+            for position, c in enumerate(candidates)
+            for _ in range(int(bounds[position + 1] - bounds[position]))
+        ]
+        coverages = coverage(term_weights, sentence_terms)
+        # ranking reads a sentence in its article: the title's words are its context too
+        # ("the submersible" in a story titled "Titan"); relevance judges it alone
+        coverages_in_context = coverage(term_weights, sentence_terms, titles)
         typed = np.array(
             [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
         )
@@ -360,7 +388,7 @@ class Searcher:
             late = np.zeros(len(rows))
         sentence_scores = (
             config.sentence_weight * similarities
-            + config.lexical_weight * coverages
+            + config.lexical_weight * coverages_in_context
             + config.late_weight * late
             + config.answer_type_bonus * typed
         )
@@ -478,6 +506,31 @@ class Searcher:
         )
 
 
+def coverage(
+    term_weights: dict[str, float],
+    row_terms: Sequence[HeldTerms],
+    context: Sequence[HeldTerms] | None = None,
+) -> npt.NDArray[np.float64]:
+    """For each row's terms (and its ``context``'s, when given), the share of the question
+    terms' weight (idf) they hold, the same word stemmed differently counting
+    (``index.answerability.held``)."""
+    total = sum(term_weights.values())
+    if not total:
+        return np.zeros(len(row_terms))
+    around = context if context is not None else [HeldTerms.of(())] * len(row_terms)
+    return np.array(
+        [
+            sum(
+                weight
+                for term, weight in term_weights.items()
+                if terms.holds(term) or extra.holds(term)
+            )
+            / total
+            for terms, extra in zip(row_terms, around, strict=True)
+        ]
+    )
+
+
 def _highlight_text(passage: Passage, sentence: int) -> str:
     if not passage.sentence_ranges:
         return passage.text
@@ -496,13 +549,17 @@ class SentenceFacts:
     numbers: frozenset[str]
     answer_kinds: frozenset[AnswerType]
     """The kinds of answer the sentence offers (a date, a number, a person…)."""
+    held: HeldTerms
+    """``terms``, ready for the coverage of a question's terms."""
 
     @classmethod
     def of(cls, sentence: str) -> SentenceFacts:
+        terms = frozenset(tokenize(sentence))
         return cls(
-            frozenset(tokenize(sentence)),
+            terms,
             frozenset(_NUMBER.findall(sentence)),
             frozenset(kind for kind in AnswerType if offers(sentence, kind)),
+            HeldTerms.of(terms),
         )
 
 

@@ -34,6 +34,8 @@ from index.models import SourceRef
         ("What is the actor's birthday?", AnswerType.BIRTH),
         ("When was the director born?", AnswerType.BIRTH),
         ("How many metres high was the cliff?", AnswerType.HEIGHT),
+        ("What time did the ferry dock?", AnswerType.TIME),
+        ("What time of year does the festival open?", AnswerType.DATE),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType) -> None:
@@ -69,6 +71,10 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         ("She has jumped 104 times.", AnswerType.COUNT),
         ("Five people were on board.", AnswerType.COUNT),
         ("“I was terrified,” the singer, 34, says.", AnswerType.AGE),
+        ("The ferry docked at about 6:15 a.m. after a rough crossing.", AnswerType.TIME),
+        ("The storm came ashore early Tuesday morning.", AnswerType.TIME),
+        ("She spoke to us at the Royal Albert Hall after the show.", AnswerType.PLACE),
+        ("The probe landed near the Moon's south pole.", AnswerType.PLACE),
     ],
 )
 def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> None:
@@ -87,6 +93,8 @@ def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> 
         ("The surge reached 15 feet and 80% of the town flooded.", AnswerType.COUNT),
         ("It opens on July 14, 2023, after $56.2M in presales.", AnswerType.COUNT),
         ("The storm grew to a dangerous Category 4 hurricane.", AnswerType.COUNT),
+        ("The ferry will dock on Thursday.", AnswerType.TIME),
+        ("She spoke to us at the end of the show.", AnswerType.PLACE),
     ],
 )
 def test_sentences_that_do_not_offer_it(sentence: str, kind: AnswerType) -> None:

@@ -4,15 +4,20 @@ model."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from index.answerability import (
     LIGHT_WORDS,
+    HeldTerms,
     held,
+    missing_numbers,
+    number_value,
     question_words,
     uncovered_share,
 )
 from index.embedding import token_words
 from index.lexical import tokenize
+from index.search import coverage
 
 
 def _words(question: str, similarities: list[float]) -> list[str]:
@@ -68,3 +73,38 @@ def test_token_words_name_the_word_each_token_starts_in() -> None:
     spans = [(4, 11), (12, 16), (16, 22), (25, 29)]  # painted, sker, ##ryvore, lamp
     assert token_words(text, spans) == ("painted", "skerryvore", "skerryvore", "lamp")
     assert token_words(text, [(22, 23)]) == ("",)  # the apostrophe
+
+
+def test_a_number_the_passages_never_state_is_missing() -> None:
+    present = set(tokenize("The harbour festival's Part One opens on May 3 with 40 boats."))
+    assert missing_numbers(tokenize("When does Part Two open?"), present) == ["two"]
+    assert missing_numbers(tokenize("Why did the 2019 festival close?"), present) == ["2019"]
+
+
+def test_a_number_stated_in_digits_words_or_inside_a_term_is_there() -> None:
+    present = set(tokenize("Three ferries sailed; the F1 team came; 7 of them stayed."))
+    assert missing_numbers(tokenize("Where did the 3 ferries sail?"), present) == []
+    assert missing_numbers(tokenize("Which Formula 1 team came?"), present) == []
+    assert missing_numbers(tokenize("Why did seven stay?"), present) == []
+
+
+def test_one_is_no_number_a_question_must_find() -> None:
+    assert number_value("one") is None  # "which one", "the one who"
+    assert number_value("07") == "7" and number_value("twelve") == "12"
+
+
+def test_coverage_counts_words_stemmed_differently_and_weighs_rare_ones() -> None:
+    weights = {"direct": 1.0, "harbour": 3.0}
+    sentence = HeldTerms.of(tokenize("Director Jane Moss made the harbour film."))
+    other = HeldTerms.of(tokenize("The harbour film opened on Friday."))
+    assert list(coverage(weights, [sentence, other])) == [1.0, 0.75]
+    title = HeldTerms.of(tokenize("Who directed the harbour film"))
+    assert list(coverage(weights, [other], [title])) == [1.0]
+
+
+@pytest.mark.parametrize(
+    "term", ["rehearse", "rehears", "break", "breakfast", "chas", "chase", "direct", "cat"]
+)
+def test_held_terms_hold_what_held_says(term: str) -> None:
+    present = tokenize("They rehearsed the chase at breakfast, said the director of Cats.")
+    assert HeldTerms.of(present).holds(term) == held(term, present)

@@ -56,7 +56,7 @@ def test_eval_scores_each_present_half_and_skips_a_missing_one_with_a_note(
     hashing_service: CorpusService, tmp_path: Path
 ) -> None:
     halves = realnews_sets(small_half(tmp_path / "realnews"))
-    assert [h.name for h in halves] == ["dev", "heldout"]
+    assert [h.name for h in halves] == ["dev", "heldout", "fresh"]
 
     report = run_evaluation(hashing_service, baseline=True, realnews=halves)
 
@@ -71,12 +71,14 @@ def test_eval_scores_each_present_half_and_skips_a_missing_one_with_a_note(
     assert report["realnews_dev_baseline"]["unanswerable_refused_of"].startswith("0/")
     assert report["realnews_dev_who_said"]["no_match_queries"] == 1
     assert "no articles or questions" in report["realnews_heldout"]["skipped"]
+    assert "no articles or questions" in report["realnews_fresh"]["skipped"]
     assert "robustness" not in report
 
     text = format_report(report)
     summary = text[text.index("== summary") :]
     assert "realnews dev" in summary and "baseline" in summary
     assert "realnews heldout" in summary and "skipped" in summary
+    assert "realnews fresh" in summary
 
 
 def test_robustness_scores_the_seed_questions_among_every_article(
@@ -103,17 +105,19 @@ def test_robustness_scores_the_seed_questions_among_every_article(
     assert "robustness" in format_report(report).split("== summary")[1]
 
 
-def test_eval_command_lists_every_set_in_the_repository(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    seed_copy: Path,
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def cli_on_seed_copy(monkeypatch: pytest.MonkeyPatch, seed_copy: Path, tmp_path: Path) -> None:
+    """``index.cli.main`` on a copy of the seeds, with the hashing embedder for the model."""
     monkeypatch.setenv("SEEDS_DIR", str(seed_copy))
     monkeypatch.setenv("EMBEDDING_MODEL", DEFAULT_MODEL)
     monkeypatch.chdir(tmp_path)
     fake = HashingEmbedder(name=DEFAULT_MODEL)
     monkeypatch.setattr("index.embedding.SentenceTransformerEmbedder", lambda *a, **k: fake)
+
+
+def test_eval_command_lists_every_set_in_the_repository(
+    cli_on_seed_copy: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
 
     code = main(["eval", "--json", "--baseline", "--index-dir", str(tmp_path / "index")])
 
@@ -127,6 +131,28 @@ def test_eval_command_lists_every_set_in_the_repository(
             assert f"realnews_{half.name}_baseline" in report
         else:
             assert "skipped" in scores
+
+
+def test_eval_command_scores_only_the_halves_asked_for(
+    cli_on_seed_copy: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+
+    code = main(["eval", "--json", "--half", "dev", "--index-dir", str(tmp_path / "index")])
+
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert "hit@1" in report["realnews_dev"]
+    assert not any(key.startswith(("realnews_heldout", "realnews_fresh")) for key in report)
+
+
+def test_eval_command_names_the_known_halves_when_asked_for_an_unknown_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = main(["eval", "--half", "nope", "--index-dir", str(tmp_path / "index")])
+
+    assert code != 0
+    error = capsys.readouterr().err
+    assert "nope" in error and "dev, heldout, fresh" in error
 
 
 # -- the dev half's data ----------------------------------------------------------------------

@@ -192,7 +192,9 @@ def test_nested_reported_speech_in_own_articles() -> None:
     ("text", "speaker"),
     [
         ('Anna Berg, 41, lives nearby. "It was terrifying," she said.', "Anna Berg"),
-        ('Mark Olsen, 52, spoke to Anna Berg, 41. "It was terrifying," she said.', None),
+        ('Kim Olsen, 52, spoke to Robin Berg, 41. "It was terrifying," she said.', None),
+        # the same, when the first names tell who is a woman
+        ('Mark Olsen, 52, spoke to Anna Berg, 41. "It was terrifying," she said.', "Anna Berg"),
         (
             'Mark Olsen, 52, said he had warned Anna Berg, 41. She said: "We were lucky."',
             "Anna Berg",
@@ -238,6 +240,18 @@ def test_nested_reported_speech_in_own_articles() -> None:
             "delight, one of fear, but also of hope.''",
             None,
         ),
+        # an unnamed source tied to someone by a proper noun is told by that phrase
+        (
+            '"The mayor never listens to anyone," said one Ostrander confidant.',
+            "Ostrander confidant",
+        ),
+        (
+            '"She will not run again," said one longtime adviser to Maria Okafor, who asked '
+            "not to be named.",
+            "longtime adviser to Maria Okafor",
+        ),
+        ('"The mayor never listens to anyone," said one longtime adviser.', None),
+        ('"The mayor never listens," said a majority of Danes in the poll.', None),
     ],
 )
 def test_snippet_speakers(text: str, speaker: str | None) -> None:
@@ -299,8 +313,12 @@ def test_digest_and_signature_with_details() -> None:
             [("Maria Lopez", None), ("Carlos Lopez", None)],
         ),
         (
+            'Kim Doe and Robin Roe both spoke. "I disagree," he said. "So do I," said Roe.',
+            [(None, None), ("Robin Roe", None)],
+        ),
+        (
             'John Doe and Jane Roe both spoke. "I disagree," he said. "So do I," said Roe.',
-            [(None, None), ("Jane Roe", None)],
+            [("John Doe", None), ("Jane Roe", None)],
         ),
         (
             '"We will not back down," Prime Minister Rishi Sunak said on Tuesday.',

@@ -102,3 +102,57 @@ def test_a_title_abbreviated_with_a_dot_is_not_part_of_the_name(text: str, name:
     paragraphs = split_paragraphs(text)
     people = build_registry(text, paragraphs, tuple(False for _ in paragraphs)).people
     assert [p.name for p in people] == [name]
+
+
+def test_a_first_name_tells_whom_she_means_among_people_named_once() -> None:
+    text = (
+        "Daniel Okafor met Margaret Lindqvist at the county fair on Sunday.\n\n"
+        '"We have waited ten years for this road to be fixed," she said.'
+    )
+    assert speakers(text) == ["Margaret Lindqvist"]
+
+
+def test_a_first_name_outweighs_the_nearer_subject_of_unknown_gender() -> None:
+    text = (
+        "The plant was opened by Margaret Lindqvist on Monday. Donald Esterhuy, who runs it, "
+        'gave the tour.\n\n"Nobody believed we could build it in a year," she said.'
+    )
+    assert speakers(text) == ["Margaret Lindqvist"]
+
+
+def test_in_a_sentence_left_unparsed_the_first_mention_beats_a_later_name() -> None:
+    text = (
+        "Mayor Peter Lindqvist toured the depot on Monday. He praised the drivers more than "
+        "Mr. Hale's staff.\n\n"
+        "The depot opened in 1990 and serves the whole valley.\n\n"
+        '"We need more buses on the night routes," he said.'
+    )
+    assert speakers(text) == ["Peter Lindqvist"]
+
+
+def test_a_pronoun_in_a_heading_in_capitals_is_no_mention() -> None:
+    text = (
+        "Dr. Mehmet Ozan hosts a health show.\n\n"
+        '"The pills he sells have no evidence behind them at all," said Paul Weir, a '
+        "professor of surgery.\n\n"
+        "THE SENATE WARNED HIM — Ozan's advice earned him a hearing, where he said the pills "
+        'were "a miracle in a bottle for anyone who wants to lose weight."'
+    )
+    assert speakers(text) == ["Paul Weir", "Mehmet Ozan"]
+
+
+def test_the_campaign_is_the_campaign_of_the_name_written_before_it() -> None:
+    text = (
+        "The Ostrander campaign opened an office in Dayton on Monday.\n\n"
+        'Asked about the poll, the campaign said in a statement: "We trust the voters, not '
+        'the pundits."'
+    )
+    assert speakers(text) == ["Ostrander campaign"]
+
+
+def test_a_document_is_no_speaker_for_the_name_written_before_it() -> None:
+    text = (
+        "Judge Ana Ruiz signed the Ostrander order on Friday.\n\n"
+        'The order said the county "must reopen the polling places at once."'
+    )
+    assert speakers(text) == [None]

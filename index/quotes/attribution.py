@@ -77,6 +77,12 @@ _NAME_AFTER_TITLE: Final = re.compile(rf"\.?[^\S\n]+(?P<name>{NAME})")
 _TITLE_THEN_NAME: Final = re.compile(
     rf"[^\S\n]+(?P<title>[A-Z][a-z]{{1,4}})\.[^\S\n]+(?P<name>{NAME})"
 )
+_INDEFINITE: Final = frozenset({"a", "an", "one", "another"})
+_NOUN_PHRASE_REST: Final = re.compile(
+    r"(?:[^\S\n]+(?!(?:who|whom|that|which|said|says)\b)[\w'’\-]+){0,8}"
+)
+"""The words after an anonymous source's first words, up to a punctuation mark or a relative
+pronoun (``one longtime`` + `` adviser to Bill Clinton``)."""
 CONTINUATION_CUE: Final = "(continues the previous paragraph's quote)"
 _OWNED: Final = re.compile(
     rf"^(?:(?i:the)\s+)?(?P<owner>{NAME}?)(?:['’]s)?\s+(?P<body>(?i:campaign|office|camp|team))$"
@@ -431,6 +437,18 @@ class _Attributor:
             return self._pronoun(reference.text, reference.start)
         if reference.kind is RefKind.ROLE:
             return self._role(reference)
+        if reference.kind is RefKind.ANONYMOUS:
+            return self._anonymous(reference)
+        return None
+
+    def _anonymous(self, reference: Reference) -> str | None:
+        """``one longtime adviser to Bill Clinton``: the whole phrase when a proper noun in it
+        tells whose source it is; None for ``one official``."""
+        match = _NOUN_PHRASE_REST.match(self.layout.masked, reference.end)
+        phrase = reference.text + (match.group() if match else "")
+        determiner, _, rest = phrase.partition(" ")
+        if determiner.lower() in _INDEFINITE and _names_someone(rest):
+            return " ".join(rest.split())
         return None
 
     def _is_dateline(self, reference: Reference) -> bool:
@@ -557,7 +575,9 @@ class _Attributor:
             holder = self.timeline.role_holder(family, reference.start)
             if holder is not None:
                 return self.registry.people[holder].name
-        if _is_unnamed_source(reference.text):
+        if _is_unnamed_source(reference.text) or (
+            determiner.lower() in _INDEFINITE and _names_someone(rest)
+        ):
             return " ".join(rest.split())
         if family is not None and definite:
             return self._antecedent_name(reference.start, gender, frozenset())
@@ -653,6 +673,15 @@ def _is_quoted_sentence(content: str) -> bool:
 
 def _is_name(reference: Reference | None) -> bool:
     return reference is not None and reference.kind is RefKind.NAME
+
+
+def _names_someone(phrase: str) -> bool:
+    """``Trump confidant``, ``longtime adviser to Bill Clinton``: a proper noun ties an
+    unnamed source to someone the reader can identify."""
+    words = phrase.split()
+    if "of" in words:
+        return False  # "a majority of Americans", "a chorus of prominent Republicans"
+    return any(word[:1].isupper() and word.isalpha() for word in words)
 
 
 def _is_unnamed_source(phrase: str) -> bool:

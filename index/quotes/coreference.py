@@ -4,9 +4,11 @@ The narrative of an article (quoted words masked out) becomes a timeline of
 mentions: names, third-person pronouns and definite role noun phrases. Each
 mention is resolved left to right, so a pronoun can lean on an earlier pronoun
 already resolved. A pronoun refers to the first compatible person of the most
-recent sentence that has one (names before role nouns before pronouns, which
-favours the subject and not simply the last name seen); compatible means the
-same gender when the article shows it. Nothing is returned beyond a few
+recent sentence that has one: the subject of its main verb, then of another
+verb (a name or role noun before a pronoun), then the earliest other mention,
+which in a sentence the parser did not read is most often its subject (``He
+praised Mr. Hale``); compatible means the same gender when the article shows
+it. Nothing is returned beyond a few
 sentences back: an unknown speaker stays unknown.
 """
 
@@ -22,11 +24,19 @@ from typing import Final
 from index.models import Span
 from index.quotes.cues import ROLE_PHRASE
 from index.quotes.entities import NO_FACTS, ParseFacts
-from index.quotes.lexicon import PRONOUN_GENDER, ROLE_FAMILIES, ROLE_GENDER, Gender
+from index.quotes.lexicon import (
+    NON_NAME_WORDS,
+    PRONOUN_GENDER,
+    ROLE_FAMILIES,
+    ROLE_GENDER,
+    Gender,
+)
 from index.quotes.people import Registry
 from index.quotes.text import sentence_spans
 
 MAX_SENTENCES_BACK: Final = 4
+UNKNOWN: Final = 2
+"""A mention's salience when it is no subject, or its sentence was not parsed."""
 _PRONOUN: Final = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _ROLE: Final = re.compile(ROLE_PHRASE)
 
@@ -155,6 +165,8 @@ def _raw_mentions(masked: str, paragraphs: Sequence[Span], registry: Registry) -
     ]
     for paragraph in paragraphs:
         for match in _PRONOUN.finditer(masked, paragraph.start, paragraph.end):
+            if match.group().isupper():
+                continue  # "CONGRESS HAS INVESTIGATED HIM": a heading in capitals
             pronoun_gender = PRONOUN_GENDER[match.group().lower()]
             raw.append(
                 (match.start(), match.end(), MentionKind.PRONOUN, None, pronoun_gender, None, True)
@@ -172,6 +184,9 @@ def _raw_mentions(masked: str, paragraphs: Sequence[Span], registry: Registry) -
 _ORGANISATION_NAME: Final = re.compile(
     r"\b[A-Z][\w.&'’\-]*(?:[ ](?:of|and|for|on|the|[A-Z][\w.&'’\-]*))*[ ]?[A-Z][\w.&'’\-]*"
 )
+OWNED_SPEAKERS: Final = frozenset({"campaign", "administration", "team", "camp", "staff", "member"})
+"""Nouns a name is written before (``the Clinton campaign``, ``an RNC member``) that speak
+for it: ``the campaign`` later is that campaign."""
 MAX_ORGANISATION_BACK: Final = 3000
 """How far back (characters) ``the council`` looks for the council's name."""
 
@@ -189,6 +204,22 @@ def organisation_before(masked: str, noun: str, position: int) -> str | None:
         words = [w.lower() for w in match.group().split()]
         if head in words[1:] and match.group().split()[-1][:1].isupper():
             found = re.sub(r"^The\s+", "", match.group())
+    if found is None and head in OWNED_SPEAKERS:
+        return _owner_before(masked, head, position)
+    return found
+
+
+def _owner_before(masked: str, head: str, position: int) -> str | None:
+    """``the campaign`` after ``the Clinton campaign`` / ``Trump's campaign``: the nearest
+    name written before the noun (``Clinton campaign``), or None."""
+    owned = re.compile(
+        rf"\b(?P<owner>[A-Z][\w\-]*(?:[ ][A-Z][\w\-]*)*)(?:['’]s)?[ ]{re.escape(head)}\b"
+    )
+    found = None
+    for match in owned.finditer(masked, max(0, position - MAX_ORGANISATION_BACK), position):
+        owner = re.sub(r"^The\s+", "", match.group("owner"))
+        if owner != "The" and owner.split()[-1].lower() not in NON_NAME_WORDS:
+            found = f"{owner} {head}"
     return found
 
 
@@ -265,7 +296,11 @@ def antecedent(
                 and m.person is not None
                 and compatible(m.person, allow_unknown)
             ),
-            key=lambda m: (m.salience, m.kind is MentionKind.PRONOUN, m.start),
+            key=lambda m: (
+                m.salience,
+                m.salience < UNKNOWN and m.kind is MentionKind.PRONOUN,
+                m.start,
+            ),
         )
 
     for sentence in window:

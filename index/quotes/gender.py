@@ -6,7 +6,9 @@ not a registered person, may be somebody else), pronouns of the next sentence
 when it names nobody, ``X said he …`` when X is the only person named before
 the pronoun, and sentences naming two people of whom one has a known gender
 and the pronouns are all of the other gender. ``her coach, Pavel Novak`` is
-no evidence about Pavel Novak. Without evidence the gender stays unknown.
+no evidence about Pavel Novak. A clearly gendered first name (``Hillary``,
+:mod:`index.quotes.first_names`) is evidence too, weaker than an honorific or
+a few pronouns. Without evidence the gender stays unknown.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 from index.models import Span
 from index.quotes.cues import ROLE_PHRASE
+from index.quotes.first_names import first_name_gender
 from index.quotes.lexicon import PRONOUN_GENDER, RELATION_NOUNS, ROLE_FAMILIES, Gender
 from index.quotes.text import sentence_spans
 
@@ -26,6 +29,10 @@ if TYPE_CHECKING:
     from index.quotes.people import NameMention
 
 _PRONOUN: Final = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+FIRST_NAME_WEIGHT: Final = 2
+"""Votes a clearly gendered first name (``Hillary``) casts: three pronouns of the other
+gender outweigh it (two leave the gender unknown), and so does an introduction (``Mrs``,
+``actress``: three votes)."""
 _NOMINATIVE: Final = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _ROLE_MENTION: Final = re.compile(ROLE_PHRASE)
 _OTHER_PERSON_AFTER: Final = re.compile(
@@ -40,14 +47,21 @@ def infer_genders(
     introduced: Sequence[Sequence[Gender]],
     mentions: Sequence[NameMention],
     unregistered: Sequence[Span],
+    *,
+    names: Sequence[Sequence[str]] = (),
 ) -> list[Gender | None]:
     """The gender of each registered person, or None without evidence.
 
     ``introduced`` holds, per person, the genders their introductions give
     (``Mrs``, ``actress``); they weigh more than a pronoun. ``unregistered``
-    are name-like phrases that may be other people.
+    are name-like phrases that may be other people. ``names`` holds each person's name
+    words: the first of a full name votes for the gender it suggests.
     """
     votes: list[Counter[Gender]] = [Counter(list(g) * 3) for g in introduced]
+    for vote, tokens in zip(votes, names, strict=False):
+        named = first_name_gender(tokens[0]) if len(tokens) > 1 else None
+        if named is not None:
+            vote[named] += FIRST_NAME_WEIGHT
     sentences = [s for p in paragraphs for s in sentence_spans(text, p)]
     mixed: list[tuple[set[int], Gender]] = []
     previous_single: int | None = None

@@ -172,7 +172,14 @@ def build_registry(
         and not _looks_like_organisation(masked, run)
         and not _not_a_person(facts, run)
     )
-    genders = infer_genders(masked, paragraphs, [p.genders for p in people], mentions, unregistered)
+    genders = infer_genders(
+        masked,
+        paragraphs,
+        [p.genders for p in people],
+        mentions,
+        unregistered,
+        names=[p.tokens for p in people],
+    )
     final = tuple(
         Person(_full_name(p), p.tokens, genders[i], frozenset(p.roles))
         for i, p in enumerate(people)

@@ -1,0 +1,88 @@
+"""Questions on a few articles written here (HashingEmbedder: words, no meaning).
+
+A question naming a number the articles never state is about something they do not
+cover ("Part Two" of a festival whose articles only know Part One): it is refused, while
+the same question about the number they state is answered. A sentence holding the
+question's word stemmed differently ("directed", "Director") covers it for the ranking,
+as it does for the refusal check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from index.service import CorpusService
+from tests.written_articles import written_service
+
+NUMBER_ARTICLES = {
+    "harbour": (
+        "Harbour festival opens its first part",
+        "The Harbour Festival Part One opens on May 3 in the old port.\n\n"
+        "Organisers said forty boats will sail past the lighthouse on the opening night.\n\n"
+        "The mayor thanked the volunteers who painted the quay.",
+    ),
+    "ferries": (
+        "Ferry timetable changes",
+        "Three ferries will run every hour to the island this summer.\n\n"
+        "The ferry company said tickets go on sale on Friday.",
+    ),
+    "parking": (
+        "Parking at the old port",
+        "The festival opening will cost drivers $8 a day to park at the old port.",
+    ),
+}
+STEM_ARTICLES = {
+    "premiere": (
+        "Harbour documentary premieres",
+        "Who missed the harbour documentary on Friday?",
+    ),
+    "maker": (
+        "The people behind the harbour film",
+        "Director Jane Moss made the harbour documentary over several winters.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
+    with written_service(tmp_path_factory, NUMBER_ARTICLES) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def stems(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
+    with written_service(tmp_path_factory, STEM_ARTICLES) as built:
+        yield built
+
+
+def test_the_number_the_articles_state_is_answered(service: CorpusService) -> None:
+    result = service.ask("When does the Harbour Festival Part One open?")
+    assert result.answered
+    assert "May 3" in result.passages[0].text
+
+
+def test_a_number_the_articles_never_state_is_refused(service: CorpusService) -> None:
+    result = service.ask("When does the Harbour Festival Part Two open?")
+    assert not result.answered
+    assert result.passages == ()
+
+
+def test_a_number_in_words_finds_it_in_digits_and_back(service: CorpusService) -> None:
+    result = service.ask("How often do the 3 ferries run to the island?")
+    assert result.answered
+    assert "every hour" in result.passages[0].text
+
+
+def test_the_word_stemmed_differently_counts_for_the_ranking(stems: CorpusService) -> None:
+    result = stems.ask("Who directed the harbour documentary?")
+    assert result.answered
+    assert "Jane Moss" in result.passages[0].highlight
+
+
+def test_a_value_only_a_passage_without_the_number_offers_is_no_answer(
+    service: CorpusService,
+) -> None:
+    result = service.ask("How much does the May 3 opening of the festival cost?")
+    assert not result.answered
+    assert result.asked_for == "sum of money"
