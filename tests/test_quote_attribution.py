@@ -206,6 +206,40 @@ def test_nested_reported_speech_in_own_articles() -> None:
         ('Police chief Ruth Adler said: "No one was hurt."', "Ruth Adler"),
         ('"No one was hurt," said Ruth Adler, the police chief.', "Ruth Adler"),
         ('"No comment," he said.', None),
+        ("Paula Ortiz spoke first. ''We will appeal,'' Ms. Ortiz said.", "Paula Ortiz"),
+        ("''We will appeal,'' said Paula Ortiz, a lawyer.", "Paula Ortiz"),
+        ('"We are on it," the council spokesman, Ivo Brandt, said on Friday.', "Ivo Brandt"),
+        ('"I was there," another neighbour, Rosa Ziegler, recalled.', "Rosa Ziegler"),
+        (
+            '"If the mayor had gone with Kemp, I would have been sitting in jail for a long time,"'
+            " Mr. Roth, now 81 and retired in Cambridge, Mass., said by telephone this week.",
+            "Mr. Roth",
+        ),
+        (
+            'Jane Waters runs the shelter.\n\nWaters tells visitors that "we have never had '
+            'this many dogs at once."',
+            "Jane Waters",
+        ),
+        (
+            '"Is this a priority for them, or is it because it is an election year?" Ana Ruiz said'
+            " at a press conference, according to the Harbor Gazette.",
+            "Harbor Gazette",
+        ),
+        (
+            'The senator voted no. According to HuffPo: "She has opposed the bill for years."',
+            "HuffPo",
+        ),
+        (
+            'Paul Ryan met donors on Monday. Ryan’s office said in a statement that "the '
+            'speaker has no plans to endorse anyone."',
+            "Paul Ryan's office",
+        ),
+        (  # a dateline is a place, not the speaker
+            "Barack Obama opened the museum.\n\nWASHINGTON -- President Obama, dedicating the "
+            "museum on Saturday, said it would tell an American story, one of ''suffering and "
+            "delight, one of fear, but also of hope.''",
+            None,
+        ),
         # an unnamed source tied to someone by a proper noun is told by that phrase
         (
             '"The mayor never listens to anyone," said one Ostrander confidant.',
@@ -223,6 +257,42 @@ def test_nested_reported_speech_in_own_articles() -> None:
 def test_snippet_speakers(text: str, speaker: str | None) -> None:
     (quote,) = [q for q in extract_quotes(text) if q.parent is None]
     assert quote.speaker == speaker
+
+
+def test_speaker_named_at_the_end_of_a_long_subject() -> None:
+    text = (
+        "Ed Rendell attended the dinner in Philadelphia on Tuesday.\n\n"
+        '"It is a fine day for the party," said former Pennsylvania Gov. and party Chairman '
+        'Ed Rendell. "We will win."'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["Ed Rendell", "Ed Rendell"]
+
+
+def test_quotes_signed_with_a_dash_and_a_name() -> None:
+    text = (
+        "What readers told us after the debate.\n\n"
+        "“He is ignorant of our culture and our lives.” ― Sonya Herrera\n"
+        "“Maybe we can build a wall around him instead.” ― Steve Quinn\n\n"
+        '"We have the highest poverty rate of almost any country on earth."\n\n'
+        "- Bernie Sanders.\n\n"
+        'Rajoy said his party was "the one that will form a stable government"--Kim Berg.'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == [
+        "Sonya Herrera",
+        "Steve Quinn",
+        "Bernie Sanders",
+        "Rajoy",
+    ]
+
+
+def test_digest_and_signature_with_details() -> None:
+    text = (
+        "Pollsters agree - Carl Bialik: “The polls missed the late shift in Iowa by a mile.”"
+        " [538.]\n\n"
+        '"That is why she should be our next president, and a great one."\n\n'
+        "-Mia Lund, Philadelphia.\n\nThe convention ended on Thursday."
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["Carl Bialik", "Mia Lund"]
 
 
 @pytest.mark.parametrize(

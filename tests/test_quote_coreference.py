@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index.quotes import extract_quotes
+from index.quotes.people import build_registry
+from index.quotes.text import split_paragraphs
 
 
 def speakers(text: str) -> list[str | None]:
@@ -84,6 +86,22 @@ def test_the_main_subject_beats_a_man_named_after_it() -> None:
         "local station."
     )
     assert speakers(text) == ["Ken Marsh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Vermont Sen. Bernie Sanders arrived on Saturday. Sanders said he was proud.",
+            "Bernie Sanders",
+        ),
+        ("Retired Air Force Gen. Norman Ham arrived. Ham said he was proud.", "Norman Ham"),
+    ],
+)
+def test_a_title_abbreviated_with_a_dot_is_not_part_of_the_name(text: str, name: str) -> None:
+    paragraphs = split_paragraphs(text)
+    people = build_registry(text, paragraphs, tuple(False for _ in paragraphs)).people
+    assert [p.name for p in people] == [name]
 
 
 def test_a_first_name_tells_whom_she_means_among_people_named_once() -> None:

@@ -248,6 +248,30 @@ def test_snippets(text: str, expected: list[str]) -> None:
     assert_spans_point_into(text, quotes)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("''We will appeal,'' Ms. Ortiz said.", [("We will appeal,", None)]),
+        (
+            "''He told me, 'Leave now.''' Mr. Dale said. ''I did.''",
+            [("He told me, 'Leave now.'", None), ("Leave now.", 0), ("I did.", None)],
+        ),
+        (
+            "They say to him, '''Sir, we stay.' That is all,'' she said.",
+            [("'Sir, we stay.' That is all,", None), ("Sir, we stay.", 0)],
+        ),
+    ],
+)
+def test_two_apostrophes_are_one_double_mark(
+    text: str, expected: list[tuple[str, int | None]]
+) -> None:
+    quotes = extract_quotes(text)
+    assert [(q.text, q.parent) for q in quotes] == expected
+    for quote in quotes:
+        region = text[quote.span.start : quote.span.end]
+        assert region.strip("'") == quote.text.strip("'")
+
+
 def test_single_quotes_at_top_level_with_double_quotes_inside() -> None:
     text = "'My neighbour said, \"Run!\" and we ran,' Ms Lee told reporters."
     quotes = extract_quotes(text)

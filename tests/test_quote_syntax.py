@@ -161,8 +161,8 @@ def test_a_pronoun_after_the_only_person_named_in_the_sentence_before() -> None:
             '"I was hoping for a better field this year," said Air Force 1st Lt. Tyler Livens.',
             "Tyler Livens",
         ),
-        # a title left without its name is nobody, not "Ohio Gov"
-        ('"The money is not there," said former Ohio Gov. and party chairman Ann Fry.', None),
+        # a title cut off at its dot is nobody ("Ohio Gov"): the name after it is the speaker
+        ('"The money is not there," said former Ohio Gov. and party chairman Ann Fry.', "Ann Fry"),
         # a first name that is also a word
         (
             '"It is a pretty expensive model," said Will Dorne, a professor at the college.',

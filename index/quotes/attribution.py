@@ -30,6 +30,7 @@ from index.quotes.coreference import (
     role_of,
 )
 from index.quotes.cues import (
+    ACCORDING_TO,
     NAME,
     Cue,
     InnerCue,
@@ -49,6 +50,7 @@ from index.quotes.lexicon import (
     NON_NAME_WORDS,
     OBJECT_PRONOUNS,
     PRONOUN_GENDER,
+    SPEECH_VERBS,
     TITLE_ABBREVIATIONS,
     UNNAMED_SOURCE_ROLES,
     Gender,
@@ -82,6 +84,17 @@ _NOUN_PHRASE_REST: Final = re.compile(
 """The words after an anonymous source's first words, up to a punctuation mark or a relative
 pronoun (``one longtime`` + `` adviser to Bill Clinton``)."""
 CONTINUATION_CUE: Final = "(continues the previous paragraph's quote)"
+_OWNED: Final = re.compile(
+    rf"^(?:(?i:the)\s+)?(?P<owner>{NAME}?)(?:['’]s)?\s+(?P<body>(?i:campaign|office|camp|team))$"
+)
+"""``Mrs. Clinton's campaign``, ``the Trump campaign``: a person's organisation speaks."""
+_DATELINE_END: Final = re.compile(r"\s*(?:--|[—–-]|\(|,\s+[A-Z][a-z]+\.?\s+\d)")
+_MAX_SUBJECT: Final = 100
+_SUBJECT_WORD: Final = re.compile(r"(?P<stop>[,;:()\[\]\n\"“”]|[.!?](?=\s+[\"“]))|[\w'’.\-]+")
+_PHRASE_ENDS: Final = frozenset(
+    str.split("""who whom whose which that of for at to in on with about from by during after
+    before when while as because but or""")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +218,11 @@ class _Attributor:
         first = quote.parts[0]
         pre, offset = self.layout.clause_before(first.start)
         before = cue_before(pre, offset)
+        after = self._after_cue(quote)
+        if after is not None and after.names_source and after.reference is not None:
+            source = self._from_cue(after, after.reference)  # '…," X said, according to Y'
+            if source.speaker is not None:
+                return source
         candidates = syntactic_cues(self.parsed, quote.parts, self._other_quotes(quote))
         syntactic = candidates[0] if candidates else None
         named = syntactic is not None and _is_name(syntactic.reference)
@@ -212,7 +230,7 @@ class _Attributor:
             found = self._from_syntax(syntactic)
             if found is not None:
                 return found
-        cues = [c for c in (before, *self._between_cues(quote), self._after_cue(quote)) if c]
+        cues = [c for c in (before, *self._between_cues(quote), after) if c]
         for cue in cues:
             if cue.reference is not None:
                 return self._from_cue(cue, cue.reference)
@@ -228,6 +246,10 @@ class _Attributor:
             if previous is not None and offset == previous.span.end and previous.speaker:
                 # 'X said: "A," adding: "B."' -- the same sentence goes on
                 return _Attribution(previous.speaker, before.clause)
+        for cue in cues:
+            subject = self._person_in_subject_of(cue) if cue is not before else None
+            if subject is not None:
+                return _Attribution(subject, cue.clause, explicit_venue(cue.clause))
         if cues:
             return _Attribution(None, cues[0].clause)
         told = self._told_in_sentence_before(quote)
@@ -240,6 +262,11 @@ class _Attributor:
         if continued.speaker is not None:
             return continued
         return self._introduced(quote, colon=False) or continued
+
+    def _starts_line(self, position: int) -> bool:
+        paragraph = self.layout.paragraphs[self.layout.paragraph_of(position)]
+        line = max(paragraph.start, self.layout.text.rfind("\n", 0, position) + 1)
+        return not self.layout.text[line:position].strip()
 
     def _told_in_sentence_before(self, quote: Quote) -> _Attribution | None:
         """A quote opening a sentence after ``X said in a statement.`` in its paragraph."""
@@ -282,7 +309,8 @@ class _Attributor:
         ]
 
     def _from_syntax(self, cue: SyntacticCue) -> _Attribution | None:
-        speaker = self._resolve(cue.reference) if cue.reference is not None else None
+        reference, source = cue.reference, cue.verb == ACCORDING_TO
+        speaker = self._resolve(reference, source=source) if reference is not None else None
         if speaker is None:
             return None
         return _Attribution(speaker, cue.clause, explicit_venue(cue.clause))
@@ -298,11 +326,31 @@ class _Attributor:
         return cues
 
     def _after_cue(self, quote: Quote) -> Cue | None:
+        """The cue after the quote; a dash and a name (``"…" ― Ana Ruiz``) only sign a quote
+        standing at the start of its line, not a byline after a sentence."""
         post, offset = self.layout.clause_after(quote.parts[-1].end)
-        return cue_after(post, offset)
+        cue = cue_after(post, offset)
+        if cue is None and not post.strip(" .,\"”’'\n"):
+            cue = self._signature_below(quote)
+        if cue is not None and cue.verb is None and not self._starts_line(quote.span.start):
+            return None
+        return cue
+
+    def _signature_below(self, quote: Quote) -> Cue | None:
+        """A paragraph that is only a dash and a name (``- Bernie Sanders.``) right after a
+        paragraph ending with the quote signs it."""
+        layout = self.layout
+        here = layout.paragraph_of(quote.span.end - 1)
+        if here + 1 >= len(layout.paragraphs):
+            return None
+        below = layout.paragraphs[here + 1]
+        cue = cue_after(layout.masked[below.start : below.end], below.start)
+        return cue if cue is not None and cue.verb is None and cue.end >= below.end else None
 
     def _from_cue(self, cue: Cue, reference: Reference) -> _Attribution:
-        speaker = self._resolve(reference)
+        speaker = self._resolve(reference, source=cue.names_source)
+        if speaker is None and reference.kind is RefKind.NAME:
+            speaker = self._person_in_subject(reference.start)
         return _Attribution(speaker, cue.clause, explicit_venue(cue.clause))
 
     def _continuation(self, quote: Quote, previous: Quote | None) -> _Attribution:
@@ -344,6 +392,27 @@ class _Attributor:
                 return _Attribution(self._name(name, pre_offset), pre.strip())
         return _NOBODY
 
+    def _person_in_subject_of(self, cue: Cue) -> str | None:
+        """The person named in the subject of a cue after the quote whose reference the
+        cue pattern missed: after the verb (``said former Gov. and Chairman Ed Rendell``)
+        or before it."""
+        if cue.verb is None:
+            return None
+        inverted = cue.clause[: len(cue.verb)].lower() == cue.verb.lower()
+        return self._person_in_subject(cue.start + len(cue.verb) if inverted else cue.start)
+
+    def _person_in_subject(self, start: int) -> str | None:
+        """The registered person named in the noun phrase starting at ``start``, when the
+        name pattern stopped short of it (``said Oversight ranking Democrat Elijah
+        Cummings``, ``former Pennsylvania Gov. and DNC Chairman Ed Rendell said``)."""
+        masked = self.layout.masked
+        end = start
+        for word in _SUBJECT_WORD.finditer(masked, start, min(len(masked), start + _MAX_SUBJECT)):
+            if word.start() > end + 1 or word.group("stop") or _ends_phrase(word.group()):
+                break
+            end = word.end()
+        return self._first_named(start, end)
+
     def _first_named(self, start: int, end: int) -> str | None:
         for mention in self.registry.mentions:
             if start <= mention.start < end:
@@ -352,10 +421,14 @@ class _Attributor:
 
     # -- references ------------------------------------------------------------------------
 
-    def _resolve(self, reference: Reference) -> str | None:
+    def _resolve(self, reference: Reference, *, source: bool = False) -> str | None:
+        """The speaker a reference names (``source``: the reference follows ``according
+        to``, so a name there is a source even when the parser does not know it)."""
         if reference.kind is RefKind.NAME:
+            if self._is_dateline(reference):
+                return None
             reference = self._with_name_after_title(reference)
-            known = self.registry.lookup(reference.text, reference.start) is not None
+            known = source or self.registry.lookup(reference.text, reference.start) is not None
             recognised = is_recognised_name(self.parsed, reference.start, reference.end)
             if not known and recognised is False and not self._named_elsewhere(reference):
                 return None  # capitalised words, not a person or organisation ("Hillsborough Bay")
@@ -377,6 +450,15 @@ class _Attributor:
         if determiner.lower() in _INDEFINITE and _names_someone(rest):
             return " ".join(rest.split())
         return None
+
+    def _is_dateline(self, reference: Reference) -> bool:
+        """``WASHINGTON --``, ``LONDON (Reuters) -`` opening a paragraph: a place."""
+        paragraph = self.layout.paragraphs[self.layout.paragraph_of(reference.start)]
+        return (
+            reference.start == paragraph.start
+            and reference.text.isupper()
+            and _DATELINE_END.match(self.layout.masked, reference.end) is not None
+        )
 
     def _with_name_after_title(self, reference: Reference) -> Reference:
         """``Army Capt`` cut at the title's dot, extended to ``Army Capt. Jo Diaz``."""
@@ -482,6 +564,10 @@ class _Attributor:
     def _role(self, reference: Reference) -> str | None:
         if reference.appositive:
             return self._name(reference.appositive, reference.start)
+        owned = _OWNED.match(reference.text)
+        if owned is not None:
+            owner = self._name(owned.group("owner"), reference.start)
+            return f"{owner}'s {owned.group('body').lower()}" if owner else None
         family, gender = role_of(reference.text)
         determiner, _, rest = reference.text.partition(" ")
         definite = determiner.lower() in {"the", "its", "their"}
@@ -553,6 +639,12 @@ class _Attributor:
             return frozenset()
         index = self.registry.lookup(name)
         return frozenset() if index is None else frozenset({index})
+
+
+def _ends_phrase(word: str) -> bool:
+    """A lower-case word that ends a subject noun phrase (``who``, ``of``, ``said``)."""
+    lowered = word.lower()
+    return word[:1].islower() and (lowered in _PHRASE_ENDS or lowered in SPEECH_VERBS)
 
 
 def _name_words(written: str) -> list[str]:

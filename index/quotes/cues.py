@@ -22,6 +22,10 @@ from index.quotes.lexicon import (
     SPEECH_VERBS,
 )
 
+ACCORDING_TO: Final = "according to"
+"""The verb of a cue naming the writer's source (``according to X``): X is a source even
+when the parser does not know the name."""
+
 
 class RefKind(Enum):
     """How the speaker is referred to in a cue."""
@@ -49,7 +53,9 @@ class Cue:
 
     ``clause`` is the text of the clause (for the said-to search and for
     display); ``reference`` is None when the clause has a speech verb or a
-    colon but no adjacent speaker (``…, saying:``).
+    colon but no adjacent speaker (``…, saying:``). ``names_source``: the syntax
+    alone makes the reference the source (``according to X``, ``"…" — X``), even
+    a name the parser does not know.
     """
 
     clause: str
@@ -58,6 +64,7 @@ class Cue:
     verb: str | None
     reference: Reference | None
     colon: bool
+    names_source: bool = False
 
 
 def _uppercase_class() -> str:
@@ -123,11 +130,14 @@ REFERENCE: Final = (
 )
 _VERB: Final = rf"(?i:{_alternation(SPEECH_VERBS)})"
 _ADVERBS: Final = r"(?:(?:then|also|later|again|once|simply|just|only|quickly|[a-z]+ly)\s+){0,2}"
-_APPOSITION: Final = r"(?:,[^,\"“”]{1,80},)?"
+_APPOSITION: Final = r"(?:,(?P<apposition>[^,\"“”]{1,80}),)?"
+_LONG_APPOSITION: Final = r"(?:,(?P<apposition>[^\"“”]{1,150}?),)?"
+"""After a quote the subject's apposition may hold commas (``"…," Mr. Daniloff, now 81
+and retired in Cambridge, Mass., said``): the speech verb right after closes it."""
 _LEADING: Final = r"^[\s,;:—–\-]*"
 
 _AFTER_SUBJECT_VERB: Final = re.compile(
-    rf"{_LEADING}(?:{REFERENCE}){_APPOSITION}\s+{_ADVERBS}(?P<verb>{_VERB})\b"
+    rf"{_LEADING}(?:{REFERENCE}){_LONG_APPOSITION}\s+{_ADVERBS}(?P<verb>{_VERB})\b"
 )
 _AFTER_VERB_SUBJECT: Final = re.compile(rf"{_LEADING}(?P<verb>{_VERB})\s+(?:{REFERENCE})")
 _AFTER_LOOSE: Final = re.compile(
@@ -135,8 +145,21 @@ _AFTER_LOOSE: Final = re.compile(
     rf"(?:[\w'’\-]+\s+){{0,7}}?(?P<verb>{_VERB})\b"
 )
 _ACCORDING_TO: Final = re.compile(
-    rf"\b(?i:according\s+to)\s+(?:{REFERENCE}|(?P<object_pronoun>her|him|them))\s*,?\s*$"
+    rf"\b(?i:according\s+to)\s+(?:{REFERENCE}|(?P<object_pronoun>her|him|them))\s*[,:]?\s*$"
 )
+_ACCORDING_TO_AFTER: Final = re.compile(
+    rf"[,\s](?i:according\s+to)\s+(?:(?i:the)\s+)?(?:{REFERENCE}|(?P<object_pronoun>her|him|them))"
+    r"\s*$"
+)
+"""``…," he told advisers, according to the Sun.``: the source the writer relies on."""
+_SIGNATURE: Final = re.compile(
+    rf"^[^\S\n]*(?P<dash>[—–―]|-{{1,2}})[^\S\n]*(?P<name>{NAME})[^\S\n]*"
+    rf"(?:,[^\n\"“”]{{1,80}})?[.,]?[^\S\n]*(?:\n|$)"
+)
+"""``"…" ― Ana Ruiz``, ``- Mia Lund, Philadelphia.``: a quote signed with a dash and a name
+(and perhaps where or how it was said), alone to the end of the line."""
+_DASH_NAME_COLON: Final = re.compile(rf"[—–―-][^\S\n]*(?P<name>{NAME})[^\S\n]*:\s*$")
+"""``Pollsters agree - Carl Bialik: "…"``: a digest naming the source of the quote."""
 _ENDS_WITH_VERB: Final = re.compile(rf"\b(?P<verb>{_VERB})\s*[,:]?\s*$")
 _ENDS_WITH_VERB_CLAUSE: Final = re.compile(rf"\b(?P<verb>{_VERB})\b[^:.!?\"“”«»]{{0,100}}:\s*$")
 _ENDS_WITH_COLON: Final = re.compile(r":\s*$")
@@ -149,6 +172,7 @@ INVERSION_VERBS: Final = frozenset(
     noted quipped joked insisted concluded declared warned admitted laughed""")
 )
 """Verbs that news copy puts before their subject (``said the minister``)."""
+_FULL_NAME: Final = re.compile(NAME)
 _ANY_VERB: Final = re.compile(rf"\b{_VERB}\b")
 _TRAILING_CLAUSE: Final = re.compile(r"[^.!?:;\"“”«»]{0,120}")
 _BETWEEN_PARTS: Final = re.compile(r"^[^\"“”‘’'«».!?]{0,140}[.,:;—–\-]?\s*$")
@@ -165,9 +189,23 @@ def cue_before(pre: str, offset: int) -> Cue | None:
             pre[according.start() :].strip(),
             offset + according.start(),
             offset + len(pre),
-            "according to",
+            ACCORDING_TO,
             _reference(according, offset),
             False,
+            names_source=True,
+        )
+    introduced = _DASH_NAME_COLON.search(pre)
+    if introduced:
+        start = offset + introduced.start("name")
+        reference = _reference(introduced, offset)
+        return Cue(
+            pre[introduced.start("name") :].strip(),
+            start,
+            offset + len(pre),
+            None,
+            reference,
+            True,
+            names_source=True,
         )
     colon = _ENDS_WITH_COLON.search(pre) is not None
     verb = _ENDS_WITH_VERB.search(pre) or _ENDS_WITH_VERB_CLAUSE.search(pre)
@@ -183,6 +221,12 @@ def cue_before(pre: str, offset: int) -> Cue | None:
 def cue_after(post: str, offset: int) -> Cue | None:
     """The cue starting right after a quote; ``post`` starts at article offset ``offset``."""
     post = post[:300]
+    signed = _SIGNATURE.match(post)
+    if signed is not None:
+        reference = _reference(signed, offset)
+        clause = signed.group().strip()
+        start = offset + signed.start("dash")
+        return Cue(clause, start, offset + signed.end(), None, reference, False, names_source=True)
     for pattern in (_AFTER_SUBJECT_VERB, _AFTER_VERB_SUBJECT):
         match = pattern.match(post)
         if match and (
@@ -200,8 +244,19 @@ def _after_cue(post: str, offset: int, match: re.Match[str], ref: Reference | No
     end = tail.end() if tail else match.end()
     clause = post[:end]
     lead = len(clause) - len(clause.lstrip(" \t\n,;:—–-"))
+    verb = match.group("verb")
+    according = _ACCORDING_TO_AFTER.search(clause.rstrip(" \t\n,;:—–-"), match.end())
+    source = _reference(according, offset) if according is not None else None
+    if source is not None:
+        ref, verb = source, ACCORDING_TO
     return Cue(
-        clause.strip(" \t\n,;:—–-"), offset + lead, offset + end, match.group("verb"), ref, False
+        clause.strip(" \t\n,;:—–-"),
+        offset + lead,
+        offset + end,
+        verb,
+        ref,
+        False,
+        names_source=source is not None,
     )
 
 
@@ -226,12 +281,15 @@ def _subject_of_verbs(pre: str, offset: int) -> tuple[Reference | None, str | No
 
 def _comma_is_appositive(pre: str, match: re.Match[str]) -> bool:
     """``Her deputy, Tom Harris, agreed``: a lone comma needs one before the name too."""
-    if match.group("comma") != "," or match.group("described_name"):
+    if match.group("comma") != "," or match.group("described_name") or match.group("role_name"):
         return True
     return pre[: match.start()].rstrip().endswith(",")
 
 
 def _reference(match: re.Match[str], offset: int) -> Reference | None:
+    named = _named_apposition(match, offset)
+    if named is not None:
+        return named
     groups = match.groupdict()
     for kind, group, appositive_group in (
         (RefKind.ROLE, "role", "role_name"),
@@ -251,6 +309,20 @@ def _reference(match: re.Match[str], offset: int) -> Reference | None:
                 appositive,
             )
     return None
+
+
+def _named_apposition(match: re.Match[str], offset: int) -> Reference | None:
+    """``the White House spokesman, Josh Earnest, said``: the name set off by commas
+    after a role or an anonymous description is the speaker."""
+    groups = match.groupdict()
+    apposition = groups.get("apposition")
+    if not apposition or not (groups.get("role") or groups.get("anonymous")):
+        return None
+    if groups.get("role_name") or _FULL_NAME.fullmatch(apposition.strip()) is None:
+        return None
+    start = match.start("apposition") + len(apposition) - len(apposition.lstrip())
+    name = apposition.strip()
+    return Reference(RefKind.NAME, name, offset + start, offset + start + len(name))
 
 
 class Teller(Enum):

@@ -5,7 +5,10 @@ apostrophes (wouldn't, Cruise’s, actress'), quotes nested in quotes, stray
 openers (``"chaotic and a "rebel"``: the first mark is dropped) and the news
 convention for quotes running over several paragraphs: every paragraph of the
 quote opens with a mark, only the last one closes. Such a quote is one *chain*
-of segments, one per paragraph.
+of segments, one per paragraph. Two apostrophes in a row (``''Yes,'' she
+said``, a typewriter convention of some newspapers) are one double mark; in a
+run of three the single mark is the inner one (``'no.'''`` closes a single
+then a double quote, ``'''Sir`` opens a double then a single one).
 
 The result never depends on anything but the marks and their neighbours, and
 every segment lies inside its paragraph.
@@ -13,7 +16,7 @@ every segment lies inside its paragraph.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Final
@@ -58,6 +61,9 @@ class Segment:
     depth: int
     parent_chain: int | None
     paragraph: int
+    opening_width: int = 1
+    """Characters of the opening mark (2 for ``''``); likewise ``closing_width``."""
+    closing_width: int = 1
 
     @property
     def span(self) -> Span:
@@ -66,8 +72,21 @@ class Segment:
     @property
     def inner(self) -> Span:
         """The quoted words, without the marks."""
-        inner_end = self.end - 1 if self.closed else self.end
-        return Span(min(self.start + 1, inner_end), inner_end)
+        inner_end = self.end - self.closing_width if self.closed else self.end
+        return Span(min(self.start + self.opening_width, inner_end), inner_end)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """One quotation mark: a character, or two apostrophes read as one double mark."""
+
+    position: int
+    width: int
+    family: Family
+
+    @property
+    def end(self) -> int:
+        return self.position + self.width
 
 
 @dataclass(slots=True)
@@ -77,6 +96,7 @@ class _Open:
     family: Family
     parent_chain: int | None
     depth: int
+    width: int = 1
 
 
 class _Role(Enum):
@@ -143,12 +163,12 @@ class _Pairer:
         return sorted(self.segments, key=lambda s: (s.start, -s.end))
 
     def _paragraph(self, index: int, paragraph: Span, carried: _Open | None) -> _Open | None:
-        start = carried.position + 1 if carried is not None else paragraph.start
+        start = carried.position + carried.width if carried is not None else paragraph.start
         segments, left_open = self._pair_from(start, paragraph, index, carried)
         stray = self._stray_single_opener(index, left_open, carried)
         while stray is not None:
-            kept = [s for s in segments if s.end <= stray]
-            again, left_open = self._pair_from(stray + 1, paragraph, index, None)
+            kept = [s for s in segments if s.end <= stray.position]
+            again, left_open = self._pair_from(stray.end, paragraph, index, None)
             segments = kept + again
             stray = self._stray_single_opener(index, left_open, None)
         self.segments.extend(segments)
@@ -166,15 +186,16 @@ class _Pairer:
                 outer.depth,
                 outer.parent_chain,
                 index,
+                opening_width=outer.width,
             )
         )
         if following is None:
             return None
-        return _Open(outer.chain, following, outer.family, None, 0)
+        return _Open(outer.chain, following.position, outer.family, None, 0, following.width)
 
     def _stray_single_opener(
         self, index: int, left_open: list[_Open], carried: _Open | None
-    ) -> int | None:
+    ) -> _Mark | None:
         """A single mark left open for good at the paragraph end is an apostrophe."""
         if not left_open:
             return None
@@ -183,16 +204,16 @@ class _Pairer:
             return None
         if self._continuation_mark(index + 1, Family.SINGLE) is not None:
             return None
-        return outer.position
+        return _Mark(outer.position, outer.width, outer.family)
 
-    def _continuation_mark(self, index: int, family: Family) -> int | None:
+    def _continuation_mark(self, index: int, family: Family) -> _Mark | None:
         if index >= len(self.paragraphs):
             return None
         paragraph = self.paragraphs[index]
-        first = paragraph.start
-        if first >= paragraph.end or _FAMILY.get(self.text[first]) is not family:
+        first = next(marks_in(self.text, paragraph.start, paragraph.end), None)
+        if first is None or first.position != paragraph.start or first.family is not family:
             return None
-        following = self.text[first + 1] if first + 1 < paragraph.end else None
+        following = self.text[first.end] if first.end < paragraph.end else None
         if following is None or following.isspace():
             return None
         return first
@@ -203,33 +224,32 @@ class _Pairer:
         """Pair the marks from ``start`` to the paragraph end; also return those left open."""
         stack: list[_Open] = [carried] if carried is not None else []
         segments: list[Segment] = []
-        opened_at: int | None = None
-        for i in range(start, paragraph.end):
-            family = _FAMILY.get(self.text[i])
-            if family is None:
-                continue
-            role = self._role(i, paragraph, stack, previous_opened=opened_at == i - 1)
+        opened_until: int | None = None
+        for mark in marks_in(self.text, start, paragraph.end):
+            role = self._role(mark, paragraph, stack, previous_opened=opened_until == mark.position)
             if role is _Role.OPEN:
-                self._open(stack, i, family)
-                opened_at = i
+                self._open(stack, mark)
+                opened_until = mark.end
             elif role is _Role.CLOSE:
-                segment = self._close(stack, i, family, index)
+                segment = self._close(stack, mark, index)
                 if segment is not None:
                     segments.append(segment)
         return segments, stack
 
-    def _role(self, i: int, paragraph: Span, stack: list[_Open], *, previous_opened: bool) -> _Role:
+    def _role(
+        self, mark: _Mark, paragraph: Span, stack: list[_Open], *, previous_opened: bool
+    ) -> _Role:
         text = self.text
-        glyph = text[i]
-        family = _FAMILY[glyph]
+        i, family = mark.position, mark.family
+        glyph = '"' if mark.width > 1 else text[i]
         context = _Context(
             glyph=glyph,
             family=family,
             previous=text[i - 1] if i > paragraph.start else None,
-            following=text[i + 1] if i + 1 < paragraph.end else None,
+            following=text[mark.end] if mark.end < paragraph.end else None,
             previous_opened=previous_opened,
         )
-        if family is Family.SINGLE and _is_apostrophe(text, i, paragraph):
+        if mark.width == 1 and family is Family.SINGLE and _is_apostrophe(text, i, paragraph):
             return _Role.NONE
         if any(o.family is family for o in stack):
             return self._role_when_pending(i, context, paragraph)
@@ -267,31 +287,72 @@ class _Pairer:
                     return True
         return False
 
-    def _open(self, stack: list[_Open], i: int, family: Family) -> None:
+    def _open(self, stack: list[_Open], mark: _Mark) -> None:
         for k, element in enumerate(stack):
-            if element.family is family:
+            if element.family is mark.family:
                 del stack[k:]
                 break
         parent = stack[-1].chain if stack else None
-        stack.append(_Open(self.next_chain, i, family, parent, len(stack)))
+        stack.append(
+            _Open(self.next_chain, mark.position, mark.family, parent, len(stack), mark.width)
+        )
         self.next_chain += 1
 
-    def _close(self, stack: list[_Open], i: int, family: Family, index: int) -> Segment | None:
+    def _close(self, stack: list[_Open], mark: _Mark, index: int) -> Segment | None:
         for k in range(len(stack) - 1, -1, -1):
-            if stack[k].family is family:
+            if stack[k].family is mark.family:
                 element = stack[k]
                 del stack[k:]
                 return Segment(
                     element.chain,
                     element.position,
-                    i + 1,
+                    mark.end,
                     True,
-                    family,
+                    mark.family,
                     element.depth,
                     element.parent_chain,
                     index,
+                    opening_width=element.width,
+                    closing_width=mark.width,
                 )
         return None
+
+
+def marks_in(text: str, start: int, end: int) -> Iterator[_Mark]:
+    """The quotation marks of ``text[start:end]`` in order, apostrophes included.
+
+    Two ASCII apostrophes in a row are one double mark. In a run of three the double
+    mark is the outer one: first after a space or an opening bracket (``'''Sir``),
+    last otherwise (``'no.'''``).
+    """
+    i = start
+    while i < end:
+        family = _FAMILY.get(text[i])
+        if family is None:
+            i += 1
+            continue
+        run = _apostrophes_at(text, i, end)
+        if run not in (2, 3):
+            yield _Mark(i, 1, family)
+            i += 1
+            continue
+        opening = i == start or text[i - 1].isspace() or text[i - 1] in _LEFT_OPENING_CONTEXT
+        if run == 3 and not opening:
+            yield _Mark(i, 1, Family.SINGLE)
+            i += 1
+        yield _Mark(i, 2, Family.DOUBLE)
+        i += 2
+        if run == 3 and opening:
+            yield _Mark(i, 1, Family.SINGLE)
+            i += 1
+
+
+def _apostrophes_at(text: str, i: int, end: int) -> int:
+    """How many ASCII apostrophes start at ``i`` (0 when ``text[i]`` is another mark)."""
+    j = i
+    while j < end and text[j] == "'":
+        j += 1
+    return j - i
 
 
 def _is_apostrophe(text: str, i: int, paragraph: Span) -> bool:

@@ -309,7 +309,7 @@ def _make_run(text: str, tokens: list[re.Match[str]], i: int, j: int) -> _Run:
     while len(matches) > 1 and matches[0].group().lower() in _TITLES:
         word = matches.pop(0).group().lower()
         prefix_roles.append(TITLE_ABBREVIATIONS.get(word, word))
-    title_end = _title_end(matches)
+    title_end = _title_end(text, matches)
     prefix_roles.extend(m.group().lower() for m in matches[:title_end])
     matches = matches[title_end:]
     honorific = None
@@ -323,11 +323,14 @@ def _make_run(text: str, tokens: list[re.Match[str]], i: int, j: int) -> _Run:
     return _Run(start, end, words, tuple(prefix_roles), honorific)
 
 
-def _title_end(matches: Sequence[re.Match[str]]) -> int:
-    """How many leading words of a run are a title before the name (0: none)."""
+def _title_end(text: str, matches: Sequence[re.Match[str]]) -> int:
+    """How many leading words of a run are a title before the name (0: none); a title
+    abbreviated with a dot ends one too (``Vermont Sen. Bernie Sanders``)."""
     last = max(len(matches) - _MIN_NAME_AFTER_TITLE, 0)
     for k in range(last - 1, -1, -1):
-        if _strip_possessive(matches[k].group()).lower() in TITLE_HEAD_WORDS:
+        word = _strip_possessive(matches[k].group()).lower()
+        dotted = text[matches[k].end() : matches[k].end() + 1] == "."
+        if word in TITLE_HEAD_WORDS or (dotted and word in TITLE_ABBREVIATIONS):
             return k + 1
     return 0
 

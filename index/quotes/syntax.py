@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from index.models import Span
-from index.quotes.cues import Reference, RefKind
+from index.quotes.cues import ACCORDING_TO, Reference, RefKind
 from index.quotes.lexicon import HONORIFIC_GENDER, SPEECH_LEMMAS
 from index.quotes.parsing import ParsedArticle, ParsedParagraph
 
@@ -131,7 +131,7 @@ def _cues_in(
     for token in according:
         target = _according_object(token)
         if target is not None and not _inside(target, inside):
-            return [SyntacticCue("according to", clause, _reference(paragraph, target), False)]
+            return [SyntacticCue(ACCORDING_TO, clause, _reference(paragraph, target), False)]
     verbs = [t for t in tokens if _is_speech_verb(t)] or _governing_verbs(sentences, inside)
     if not verbs:
         return []
@@ -271,7 +271,7 @@ def _reference(paragraph: ParsedParagraph, token: Token) -> Reference | None:
         return Reference(
             RefKind.NAME, entity.text, start + entity.start_char, start + entity.end_char
         )
-    if token.pos_ == "PROPN" and token.text[:1].isupper():
+    if token.text[:1].isupper() and (token.pos_ == "PROPN" or _is_bare_capitalised_noun(token)):
         chain = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
         first = chain[0] if chain else token
         text = token.doc.text[first.idx : _end(token)]
@@ -279,6 +279,17 @@ def _reference(paragraph: ParsedParagraph, token: Token) -> Reference | None:
     if token.pos_ in {"NOUN", "PROPN"}:
         return _role_reference(paragraph, token)
     return None
+
+
+def _is_bare_capitalised_noun(token: Token) -> bool:
+    """``Sanders tells reporters``: a surname the tagger took for a plural noun (no
+    determiner or modifier, not in capitals); attribution keeps it only when the article
+    names such a person."""
+    return (
+        token.pos_ == "NOUN"
+        and not token.text.isupper()
+        and not any(c.dep_ in _ROLE_DEPS for c in token.lefts)
+    )
 
 
 def _role_reference(paragraph: ParsedParagraph, noun: Token) -> Reference:
