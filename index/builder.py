@@ -1,8 +1,8 @@
 """Build an index snapshot from the articles: clean, chunk, embed, extract quotes.
 
 Articles whose content and chunking are unchanged since the previous index, with
-the same model, reuse their stored passages, vectors and quotes: editing one
-article of a thousand re-embeds one article.
+the same model and quote extractor version, reuse their stored passages, vectors
+and quotes: editing one article of a thousand re-embeds one article.
 """
 
 from __future__ import annotations
@@ -33,7 +33,12 @@ from index.models import (
     StoredQuote,
 )
 from index.protocols import ProgressCallback
-from index.quote_index import extract_articles_quotes, quote_sentences, with_canonical_speakers
+from index.quote_index import (
+    QUOTE_EXTRACTOR_VERSION,
+    extract_articles_quotes,
+    quote_sentences,
+    with_canonical_speakers,
+)
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
 from index.vector_index import describe, make_index
 
@@ -70,17 +75,23 @@ def build_snapshot(
     quote_extractor: Callable[
         [Sequence[tuple[Article, CleanedArticle]]], list[list[StoredQuote]]
     ] = extract_articles_quotes,
+    quote_extractor_version: int = QUOTE_EXTRACTOR_VERSION,
 ) -> tuple[IndexSnapshot, BuildReport]:
     """Build a complete snapshot of ``corpus``; raise ``BuildFailed`` when nothing is usable.
 
     ``quote_extractor`` finds the fresh articles' quotes, all in one call, in order
     (another one is for benchmarks: pass no ``previous`` then, its stored quotes came
-    from the project's extractor).
+    from the project's extractor). Stored quotes, and the passages chunked around them,
+    are reused only when ``quote_extractor_version`` is the previous index's.
     """
     started = time.perf_counter()
     report = _progress(progress)
     check_corpus(corpus)
-    chunking = {"max_chars": max_chars, "version": CHUNKER_VERSION}
+    chunking = {
+        "max_chars": max_chars,
+        "version": CHUNKER_VERSION,
+        "quote_extractor": quote_extractor_version,
+    }
     reusable = _reusable_parts(previous, embedder.name, chunking)
 
     parts: dict[str, ArticleParts] = {}

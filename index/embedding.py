@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from index.heap import release_free_memory
 from index.lexical import STOPWORDS, WORD
 from index.settings import DEFAULT_MODEL
 
@@ -226,7 +227,7 @@ class SentenceTransformerEmbedder:
         passage_vectors = np.zeros((len(texts), self._dimension), np.float32)
         segment_vectors: list[Vectors] = [np.zeros((0, self._dimension), np.float32)] * len(texts)
         segment_tokens: list[tuple[TokenVectors, ...]] = [()] * len(texts)
-        for i, tokens, pooled in self._outputs(ids):
+        for i, tokens, pooled in self._outputs(ids, release_memory=True):
             passage_vectors[i] = pooled
             segment_vectors[i] = pool_segments(tokens, offsets[i], segments[i], pooled)
             segment_tokens[i] = _segment_tokens(
@@ -251,16 +252,21 @@ class SentenceTransformerEmbedder:
         return encoded["input_ids"], encoded["offset_mapping"]
 
     def _outputs(
-        self, ids: Sequence[Sequence[int]]
+        self, ids: Sequence[Sequence[int]], release_memory: bool = False
     ) -> Iterator[tuple[int, npt.NDArray[np.float32], npt.NDArray[np.float32]]]:
         """Each text's token embeddings (its own tokens, no padding) and pooled vector.
 
         The model runs on token batches under the budget; a batch's outputs are given
         out before the next batch runs, so only one batch's activations are alive.
+        ``release_memory`` gives the freed activations back to the system after each
+        batch (:mod:`index.heap`): an index build's many batches of other shapes would
+        otherwise leave resident memory hundreds of MB higher.
         """
         for rows in token_batches([len(row) for row in ids], self._token_budget):
             with self._lock:  # torch inference is not re-entrant across threads cheaply
                 tokens, pooled = self._forward([ids[i] for i in rows])
+                if release_memory:
+                    release_free_memory()
             for position, i in enumerate(rows):
                 yield i, tokens[position, : len(ids[i])], pooled[position]
 

@@ -12,6 +12,9 @@ from index.quotes.extraction import extract_quotes_of_articles
 from index.sentences import split_sentences
 from index.speakers import SpeakerDirectory
 
+QUOTE_EXTRACTOR_VERSION = 1
+"""Bumped when the quotes found or their speakers change, so an index built before does not
+reuse its stored quotes (nor the passages, which are chunked around the quotes)."""
 QuoteExtractor = Callable[[Article, CleanedArticle], list[Quote]]
 """Finds and attributes the quotes of one cleaned article (``article_quotes`` is the project's)."""
 ArticlesQuoteExtractor = Callable[[Sequence[tuple[Article, CleanedArticle]]], list[list[Quote]]]
