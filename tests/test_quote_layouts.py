@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from index.builder import _marked_statements
+from index.models import Span, StoredQuote
 from index.quotes import extract_quotes
 
 
@@ -57,3 +59,11 @@ def test_straight_quote_left_open_at_the_end_keeps_its_curly_inner_quote() -> No
     outer = next(t for t in quotes if t.startswith("You cannot call her"))
     assert outer.endswith("she relies on them.")
     assert quotes[outer][0] == "Ruth Amsel"
+
+
+def test_only_quotes_opening_with_a_mark_hold_their_sentences_in_one_passage() -> None:
+    text = 'Lead in:\n\nI sing. We play.\n\n"One. Two," she said.'
+    block = StoredQuote(0, "a", "I sing. We play.", 10, 26, "Ann Lee")
+    marked = StoredQuote(1, "a", "One. Two,", 28, 39, "Ann Lee")
+    assert text[block.start : block.end] == "I sing. We play."
+    assert _marked_statements(text, [block, marked]) == [Span(28, 39)]
