@@ -67,3 +67,32 @@ def test_only_quotes_opening_with_a_mark_hold_their_sentences_in_one_passage() -
     marked = StoredQuote(1, "a", "One. Two,", 28, 39, "Ann Lee")
     assert text[block.start : block.end] == "I sing. We play."
     assert _marked_statements(text, [block, marked]) == [Span(28, 39)]
+
+
+INTERVIEW = (
+    "Actor Paul Kendrick and director Carla Pryce sat down with us to talk about the film.\n\n"
+    "Q: How did the stunt come together?\n\n"
+    "Paul Kendrick: We trained for a year before we tried it, and I was terrified.\n\n"
+    "Q: And the script?\n\n"
+    "CP: I rewrote the ending three times because the first version did not work.\n\n"
+    "PK: She never stops writing, and we love her for it.\n"
+)
+
+
+def test_labelled_interview_answers_are_quotes_of_the_person_labelled() -> None:
+    quotes = _by_text(INTERVIEW)
+    assert quotes == {
+        "We trained for a year before we tried it, and I was terrified.": ("Paul Kendrick", None),
+        "I rewrote the ending three times because the first version did not work.": (
+            "Carla Pryce",
+            None,
+        ),
+        "She never stops writing, and we love her for it.": ("Paul Kendrick", None),
+    }
+
+
+def test_initials_shared_by_two_people_name_nobody() -> None:
+    text = INTERVIEW.replace(
+        "to talk about the film.", "to talk about the film. Producer Pete Kane joined them later."
+    )
+    assert _by_text(text)["She never stops writing, and we love her for it."] == (None, None)

@@ -1,4 +1,4 @@
-"""Block quotes printed without quotation marks.
+"""Quotes printed without quotation marks: block quotes and interview answers.
 
 Many sites set an interviewee's answer as a paragraph of its own, without
 marks, after a lead-in paragraph ending with a colon::
@@ -11,6 +11,10 @@ Such a paragraph is a quote when it has no quotation mark at all and speaks in
 the first person (``I``, ``we``, ``my``...): a list or a narrative paragraph
 after a colon does not. It becomes a segment whose "marks" have no width, so
 that the rest of the quote rules read it like any quoted paragraph.
+
+In an interview layout (:mod:`index.interview_labels`) the answer after a
+speaker label (``Simon Pegg: …``, ``SP: …``) is such a segment too; the
+questions (``Q: …``) are not.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from index.interview_labels import QUESTION_LABELS, SPEAKER_LABEL, interview_labels
 from index.models import Span
 from index.quotes.marks import DOUBLE_MARKS, Family, Segment
 
@@ -36,33 +41,38 @@ def block_quote_segments(
 ) -> list[Segment]:
     """Segments for the unmarked first-person paragraphs right after a colon lead-in."""
     with_marks = {segment.paragraph for segment in marked}
+    labels = interview_labels(text[p.start : p.end] for p in paragraphs)
     chain = max((segment.chain for segment in marked), default=-1) + 1
     found: list[Segment] = []
-    for index in range(1, len(paragraphs)):
-        paragraph, lead_in = paragraphs[index], paragraphs[index - 1]
+    for index, paragraph in enumerate(paragraphs):
         content = text[paragraph.start : paragraph.end]
-        if (
-            headline[index]
-            or index in with_marks
-            or any(ch in DOUBLE_MARKS for ch in content)
-            or not _LEAD_IN_END.search(text[lead_in.start : lead_in.end])
-            or len(content.split()) < MIN_BLOCK_WORDS
-            or not _FIRST_PERSON.search(content)
-        ):
+        if headline[index] or index in with_marks or any(ch in DOUBLE_MARKS for ch in content):
             continue
-        found.append(
-            Segment(
-                chain,
-                paragraph.start,
-                paragraph.end,
-                True,
-                Family.DOUBLE,
-                0,
-                None,
-                index,
-                opening_width=0,
-                closing_width=0,
-            )
-        )
+        label = SPEAKER_LABEL.match(content)
+        if label is not None and label["label"] in labels:
+            if label["label"] in QUESTION_LABELS:
+                continue
+            start = paragraph.start + label.end() - 1  # the answer's first character
+        elif index and _is_block_quote(
+            content, text[paragraphs[index - 1].start : paragraphs[index - 1].end]
+        ):
+            start = paragraph.start
+        else:
+            continue
+        found.append(_unmarked(chain, start, paragraph.end, index))
         chain += 1
     return found
+
+
+def _is_block_quote(content: str, lead_in: str) -> bool:
+    return (
+        _LEAD_IN_END.search(lead_in) is not None
+        and len(content.split()) >= MIN_BLOCK_WORDS
+        and _FIRST_PERSON.search(content) is not None
+    )
+
+
+def _unmarked(chain: int, start: int, end: int, paragraph: int) -> Segment:
+    return Segment(
+        chain, start, end, True, Family.DOUBLE, 0, None, paragraph, opening_width=0, closing_width=0
+    )
