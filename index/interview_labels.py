@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from typing import Final
 
 SPEAKER_LABEL: Final = re.compile(
-    r"^(?P<label>Q|A|[A-Z]{2,3}|[A-Z][\w'’.\-]+(\s+[A-Z][\w'’.\-]+){1,2})\s*:\s+\S"
+    r"^(?P<label>Q|A|[A-Z]{2,3}|[A-Z][\w'’.\-]+(\s+[A-Z][\w'’.\-]+){0,2})\s*:\s+\S"
 )
-"""An interview line: "Q: …", "SP: …", "Simon Pegg: …"."""
+"""An interview line: "Q: …", "SP: …", "Simon Pegg: …", "Pegg: …"."""
 INTERVIEW_LABEL_REPEATS: Final = 2
 """A speaker label is an interview layout when it opens this many lines, or when the
 article has this many "Q:" lines."""

@@ -96,3 +96,15 @@ def test_initials_shared_by_two_people_name_nobody() -> None:
         "to talk about the film.", "to talk about the film. Producer Pete Kane joined them later."
     )
     assert _by_text(text)["She never stops writing, and we love her for it."] == (None, None)
+
+
+def test_a_surname_label_is_the_full_name_introduced_earlier() -> None:
+    text = (
+        "Director Carla Pryce spoke to us about her new thriller.\n\n"
+        "Q: Was the shoot hard?\n\n"
+        "Pryce: The desert heat was brutal, and we lost two weeks to sandstorms.\n\n"
+        "Q: Would you go back?\n\n"
+        "Pryce: I would go back tomorrow, because the light there is like nowhere else.\n"
+    )
+    assert {q.speaker for q in extract_quotes(text)} == {"Carla Pryce"}
+    assert len(extract_quotes(text)) == 2
