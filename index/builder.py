@@ -39,6 +39,7 @@ from index.quote_index import (
     quote_sentences,
     with_canonical_speakers,
 )
+from index.quotes.marks import QUOTE_MARKS
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
 from index.vector_index import describe, make_index
 
@@ -104,7 +105,7 @@ def build_snapshot(
         to_read.append((article, clean_article(article.text, article.title)))
     fresh: list[tuple[Article, tuple[Chunk, ...], list[StoredQuote]]] = []
     for (article, cleaned), quotes in zip(to_read, quote_extractor(to_read), strict=True):
-        statements = [Span(q.start, q.end) for q in quotes if q.parent is None]
+        statements = _marked_statements(article.text, quotes)
         chunks = tuple(chunk_paragraphs(article.text, cleaned.paragraphs, max_chars, statements))
         fresh.append((article, chunks, quotes))
     report("cleaned and chunked", 0.05)
@@ -181,6 +182,17 @@ def _progress(callback: ProgressCallback | None) -> ProgressCallback:
                 log.exception("progress callback failed")
 
     return report
+
+
+def _marked_statements(text: str, quotes: Sequence[StoredQuote]) -> list[Span]:
+    """The top-level quotes opening with a quote mark: their sentences stay in one chunk.
+    A block quote printed without marks is a paragraph of its own, chunked like any other
+    (gluing its sentences moved passage boundaries: realnews dev hit@1 0.750 -> 0.739)."""
+    return [
+        Span(q.start, q.end)
+        for q in quotes
+        if q.parent is None and text[q.start : q.start + 1] in QUOTE_MARKS
+    ]
 
 
 def _reusable_parts(

@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from index.interview_labels import SPEAKER_LABEL, interview_labels
 from index.models import Span
 
 
@@ -168,13 +169,6 @@ _TRAILING_CREDIT = re.compile(
     re.IGNORECASE,
 )
 CAPTION_MAX_CHARS = 400
-_SPEAKER_LABEL = re.compile(
-    r"^(?P<label>Q|A|[A-Z]{2,3}|[A-Z][\w'’.\-]+(\s+[A-Z][\w'’.\-]+){1,2})\s*:\s+\S"
-)
-"""An interview line: "Q: …", "SP: …", "Simon Pegg: …"."""
-INTERVIEW_LABEL_REPEATS = 2
-"""A speaker label is an interview layout when it opens this many lines, or when the
-article has this many "Q:" lines."""
 _BULLET = re.compile(r"^[•·▪●◦‣*–\-]\s+\S")
 SUBHEADING_MAX_WORDS = 6
 
@@ -203,7 +197,7 @@ def clean_article(text: str, title: str | None = None) -> CleanedArticle:
     seen: set[str] = set()
     in_related = 0
     headline_seen = False
-    labels = _interview_labels(text, spans)
+    labels = interview_labels(text[span.start : span.end] for span in spans)
     for index, span in enumerate(spans):
         line = text[span.start : span.end]
         key = _normalise(line)
@@ -267,18 +261,6 @@ def _line_spans(text: str) -> list[Span]:
     return spans
 
 
-def _interview_labels(text: str, spans: list[Span]) -> frozenset[str]:
-    """The speaker labels that lay out an interview in this article ("Q", "Simon Pegg")."""
-    counts: dict[str, int] = {}
-    for span in spans:
-        match = _SPEAKER_LABEL.match(text[span.start : span.end])
-        if match is not None:
-            counts[match["label"]] = counts.get(match["label"], 0) + 1
-    if counts.get("Q", 0) >= INTERVIEW_LABEL_REPEATS:
-        return frozenset(counts)  # a Q&A: every label in it names who answers
-    return frozenset(label for label, count in counts.items() if count >= INTERVIEW_LABEL_REPEATS)
-
-
 def _has_letters(line: str) -> bool:
     return any(unicodedata.category(ch).startswith(("L", "N")) for ch in line)
 
@@ -316,7 +298,7 @@ def _classify(line: str, context: _Context) -> LineKind:
         return furniture
     if context.in_related and not _looks_like_body(stripped):
         return LineKind.RELATED
-    label = _SPEAKER_LABEL.match(stripped)
+    label = SPEAKER_LABEL.match(stripped)
     if label is not None and label["label"] in context.interview_labels:
         return LineKind.BODY  # a question or an answer of an interview, however short
     headline_seen = context.headline_seen

@@ -88,6 +88,7 @@ _OWNED: Final = re.compile(
     rf"^(?:(?i:the)\s+)?(?P<owner>{NAME}?)(?:['’]s)?\s+(?P<body>(?i:campaign|office|camp|team))$"
 )
 """``Mrs. Clinton's campaign``, ``the Trump campaign``: a person's organisation speaks."""
+_INITIALS: Final = re.compile(r"[A-Z]{2,3}")
 _DATELINE_END: Final = re.compile(r"\s*(?:--|[—–-]|\(|,\s+[A-Z][a-z]+\.?\s+\d)")
 _MAX_SUBJECT: Final = 100
 _SUBJECT_WORD: Final = re.compile(r"(?P<stop>[,;:()\[\]\n\"“”]|[.!?](?=\s+[\"“]))|[\w'’.\-]+")
@@ -239,6 +240,8 @@ class _Attributor:
             if found is not None:
                 return found
         if before is not None:
+            if before.colon and _INITIALS.fullmatch(before.clause.rstrip(" :")):
+                return _Attribution(self._initialled(before.clause.rstrip(" :")), before.clause)
             person = self.timeline.first_person_in(before.start, first.start)
             if person is not None:
                 name = self.registry.people[person].name
@@ -262,6 +265,17 @@ class _Attributor:
         if continued.speaker is not None:
             return continued
         return self._introduced(quote, colon=False) or continued
+
+    def _initialled(self, label: str) -> str | None:
+        """``PK: …`` answering in an interview: the one person of the article whose name
+        has those initials (first and last name, or every word); nobody when two do."""
+        named = {
+            person.name
+            for person in self.registry.people
+            if label
+            in {_initials(person.tokens[:1] + person.tokens[-1:]), _initials(person.tokens)}
+        }
+        return named.pop() if len(named) == 1 else None
 
     def _starts_line(self, position: int) -> bool:
         paragraph = self.layout.paragraphs[self.layout.paragraph_of(position)]
@@ -639,6 +653,10 @@ class _Attributor:
             return frozenset()
         index = self.registry.lookup(name)
         return frozenset() if index is None else frozenset({index})
+
+
+def _initials(tokens: Sequence[str]) -> str:
+    return "".join(token[:1] for token in tokens).upper()
 
 
 def _ends_phrase(word: str) -> bool:

@@ -2,8 +2,9 @@
 
 Paragraphs (given by the cleaner, or split on blank lines), which leading
 paragraphs are headlines, which are written in Title Case, every quoted
-segment, and the narrative text with the quoted words masked out, plus the
-clause before or after a position within its sentence.
+segment (block quotes printed without marks among them), and the narrative
+text with the quoted words masked out, plus the clause before or after a
+position within its sentence.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from index.models import Span
+from index.quotes.block_quotes import block_quote_segments
 from index.quotes.marks import Segment, pair_quote_marks
 from index.quotes.text import clean_paragraphs, mask_spans, words
 
@@ -109,9 +111,15 @@ class Layout:
 def build_layout(text: str, paragraphs: Sequence[Span] | None = None) -> Layout:
     """Pair the quote marks of ``text`` and mask the quoted words out of the narrative."""
     spans = tuple(clean_paragraphs(text, paragraphs))
-    segments = tuple(pair_quote_marks(text, spans))
-    masked = mask_spans(text, [s.inner for s in segments if s.depth == 0])
     headline = _headline_flags(text, spans)
+    marked = pair_quote_marks(text, spans)
+    segments = tuple(
+        sorted(
+            marked + block_quote_segments(text, spans, headline, marked),
+            key=lambda s: (s.start, -s.end),
+        )
+    )
+    masked = mask_spans(text, [s.inner for s in segments if s.depth == 0])
     title_case = tuple(_is_title_case(masked[p.start : p.end]) for p in spans)
     by_paragraph: list[list[Segment]] = [[] for _ in spans]
     children: dict[int, list[Segment]] = {}

@@ -40,6 +40,7 @@ _CLOSING_GLYPHS: Final = frozenset("”»’›〞")
 _LEFT_OPENING_CONTEXT: Final = frozenset("([{<—–-/")
 _RIGHT_CLOSING_CONTEXT: Final = frozenset(".,;:!?)]}>…—–-/*")
 QUOTE_MARKS: Final = frozenset(_FAMILY)
+DOUBLE_MARKS: Final = frozenset(m for m, f in _FAMILY.items() if f is Family.DOUBLE)
 _LOOKAHEAD: Final = 400
 
 
@@ -228,7 +229,7 @@ class _Pairer:
         for mark in marks_in(self.text, start, paragraph.end):
             role = self._role(mark, paragraph, stack, previous_opened=opened_until == mark.position)
             if role is _Role.OPEN:
-                self._open(stack, mark)
+                self._open(stack, mark, paragraph)
                 opened_until = mark.end
             elif role is _Role.CLOSE:
                 segment = self._close(stack, mark, index)
@@ -287,9 +288,9 @@ class _Pairer:
                     return True
         return False
 
-    def _open(self, stack: list[_Open], mark: _Mark) -> None:
+    def _open(self, stack: list[_Open], mark: _Mark, paragraph: Span) -> None:
         for k, element in enumerate(stack):
-            if element.family is mark.family:
+            if element.family is mark.family and not self._nests_in(element, mark, paragraph):
                 del stack[k:]
                 break
         parent = stack[-1].chain if stack else None
@@ -297,6 +298,17 @@ class _Pairer:
             _Open(self.next_chain, mark.position, mark.family, parent, len(stack), mark.width)
         )
         self.next_chain += 1
+
+    def _nests_in(self, element: _Open, mark: _Mark, paragraph: Span) -> bool:
+        """``"He goes, “Ask me no questions.” I wish I knew."``: a curly quote inside a
+        straight one (same family, other style) is nested when the straight quote opens
+        its paragraph or closes later in it."""
+        text = self.text
+        if not (element.width == 1 and text[element.position] == '"'):
+            return False
+        if mark.width != 1 or text[mark.position] not in _OPENING_GLYPHS:
+            return False
+        return element.position == paragraph.start or '"' in text[mark.end : paragraph.end]
 
     def _close(self, stack: list[_Open], mark: _Mark, index: int) -> Segment | None:
         for k in range(len(stack) - 1, -1, -1):
