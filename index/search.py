@@ -35,7 +35,13 @@ import numpy as np
 import numpy.typing as npt
 
 from index.answer_types import AnswerType, offers, question_type
-from index.answerability import HeldTerms, missing_numbers, question_words, uncovered_share
+from index.answerability import (
+    HeldTerms,
+    missing_numbers,
+    number_value,
+    question_words,
+    uncovered_share,
+)
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.lexical import tokenize
@@ -120,8 +126,7 @@ class Searcher:
         self.config = config or SearchConfig()
         # per-sentence facts that do not depend on the question, filled in as needed
         self._facts_cache: dict[int, SentenceFacts] = {}
-        self._title_terms: dict[str, frozenset[str]] = {}
-        self._held_titles: dict[str, HeldTerms] = {}
+        self._title_terms: dict[str, HeldTerms] = {}
 
     def search(self, question: str, k: int = 3) -> SearchResult:
         return self.search_many([question], k)[0]
@@ -158,19 +163,10 @@ class Searcher:
         floor = scored[0].score - config.secondary_margin
         terms = tokenize(question)
         offered = kind is None or self._offered(
-            kind,
-            [
-                s
-                for s in relevant
-                if s.score >= floor and not missing_numbers(terms, self._present_terms([s]))
-            ],
+            kind, [s for s in relevant if s.score >= floor and self._states_numbers(terms, [s])]
         )
-        best_passages = scored[: config.coverage_passages]
-        if (
-            not offered
-            or self._uncovered(question, best_passages, tokens, token_words)
-            >= config.uncovered_limit
-            or missing_numbers(terms, self._present_terms(best_passages))
+        if not offered or self._unanswerable(
+            terms, scored[: config.coverage_passages], tokens, token_words
         ):
             return SearchResult(
                 question=question,
@@ -209,16 +205,39 @@ class Searcher:
             for row in range(int(offsets[s.passage_id]), int(offsets[s.passage_id + 1]))
         )
 
-    def _uncovered(
+    def _states_numbers(self, terms: Sequence[str], passages: list[ScoredPassage]) -> bool:
+        """Whether the passages, their neighbours and titles state every number the
+        question (its ``terms``) names; their terms are gathered only when it names one."""
+        if all(number_value(term) is None for term in terms):
+            return True
+        return not missing_numbers(terms, self._present_terms(passages))
+
+    def _unanswerable(
         self,
-        question: str,
+        terms: Sequence[str],
         best: list[ScoredPassage],
         tokens: Vectors | None,
         token_words: Sequence[str],
+    ) -> bool:
+        """Whether the best candidates, their neighbours and titles leave too much of the
+        question's word weight uncovered or never state a number it names."""
+        present = self._present_terms(best)
+        return self._uncovered(
+            terms, best, present, tokens, token_words
+        ) >= self.config.uncovered_limit or bool(missing_numbers(terms, present))
+
+    def _uncovered(
+        self,
+        terms: Sequence[str],
+        best: list[ScoredPassage],
+        present: set[str],
+        tokens: Vectors | None,
+        token_words: Sequence[str],
     ) -> float:
-        """The share of the question's word weight that the best candidates, their
-        neighbouring passages and their articles' titles do not cover (0 when the question
-        came without token vectors: words alone cannot tell a paraphrase from a gap)."""
+        """The share of the question's word weight (its ``terms``) that the terms
+        ``present`` in the best candidates, their neighbouring passages and their articles'
+        titles do not cover (0 when the question came without token vectors: words alone
+        cannot tell a paraphrase from a gap)."""
         if tokens is None or not len(tokens) or len(token_words) != len(tokens) or not best:
             return 0.0
         snapshot = self.snapshot
@@ -226,9 +245,9 @@ class Searcher:
         rows = np.concatenate(
             [np.arange(offsets[s.passage_id], offsets[s.passage_id + 1]) for s in best]
         )
-        weights = {t: snapshot.bm25.term_idf(t) for t in set(tokenize(question))}
+        weights = {t: snapshot.bm25.term_idf(t) for t in set(terms)}
         words = question_words(token_words, self._best_token_similarities(rows, tokens), weights)
-        return uncovered_share(words, self._present_terms(best), self.config.word_similarity)
+        return uncovered_share(words, present, self.config.word_similarity)
 
     def _present_terms(self, best: list[ScoredPassage]) -> set[str]:
         """The terms of the candidates, of their neighbouring passages in the same article
@@ -238,7 +257,7 @@ class Searcher:
         present: set[str] = set()
         for s in best:
             passage = snapshot.passages[s.passage_id]
-            present |= self._title_words(passage.article_id)
+            present |= self._title_words(passage.article_id).terms
             for neighbour in (s.passage_id - 1, s.passage_id, s.passage_id + 1):
                 if 0 <= neighbour < len(snapshot.passages):
                     other = snapshot.passages[neighbour]
@@ -265,17 +284,10 @@ class Searcher:
         )
         return dequantise(np.asarray(self.snapshot.token_vectors[index]))
 
-    def _held_title_words(self, article_id: str) -> HeldTerms:
-        terms = self._held_titles.get(article_id)
-        if terms is None:
-            terms = HeldTerms.of(self._title_words(article_id))
-            self._held_titles[article_id] = terms
-        return terms
-
-    def _title_words(self, article_id: str) -> frozenset[str]:
+    def _title_words(self, article_id: str) -> HeldTerms:
         terms = self._title_terms.get(article_id)
         if terms is None:
-            terms = frozenset(tokenize(self.snapshot.articles_by_id[article_id].title))
+            terms = HeldTerms.of(tokenize(self.snapshot.articles_by_id[article_id].title))
             self._title_terms[article_id] = terms
         return terms
 
@@ -371,7 +383,7 @@ class Searcher:
         similarities = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
         sentence_terms = [self._facts(int(row)).held for row in rows]
         titles = [
-            self._held_title_words(snapshot.passages[c].article_id)
+            self._title_words(snapshot.passages[c].article_id)
             for position, c in enumerate(candidates)
             for _ in range(int(bounds[position + 1] - bounds[position]))
         ]
