@@ -459,11 +459,7 @@ class _Attributor:
         """``one longtime adviser to Bill Clinton``: the whole phrase when a proper noun in it
         tells whose source it is; None for ``one official``."""
         match = _NOUN_PHRASE_REST.match(self.layout.masked, reference.end)
-        phrase = reference.text + (match.group() if match else "")
-        determiner, _, rest = phrase.partition(" ")
-        if determiner.lower() in _INDEFINITE and _names_someone(rest):
-            return " ".join(rest.split())
-        return None
+        return _source_tied_to_someone(reference.text + (match.group() if match else ""))
 
     def _is_dateline(self, reference: Reference) -> bool:
         """``WASHINGTON --``, ``LONDON (Reuters) -`` opening a paragraph: a place."""
@@ -589,10 +585,11 @@ class _Attributor:
             holder = self.timeline.role_holder(family, reference.start)
             if holder is not None:
                 return self.registry.people[holder].name
-        if _is_unnamed_source(reference.text) or (
-            determiner.lower() in _INDEFINITE and _names_someone(rest)
-        ):
+        if _is_unnamed_source(reference.text):
             return " ".join(rest.split())
+        tied = _source_tied_to_someone(reference.text)
+        if tied is not None:
+            return tied
         if family is not None and definite:
             return self._antecedent_name(reference.start, gender, frozenset())
         if determiner.lower() == "the" and family is None:
@@ -693,13 +690,17 @@ def _is_name(reference: Reference | None) -> bool:
     return reference is not None and reference.kind is RefKind.NAME
 
 
-def _names_someone(phrase: str) -> bool:
-    """``Trump confidant``, ``longtime adviser to Bill Clinton``: a proper noun ties an
-    unnamed source to someone the reader can identify."""
-    words = phrase.split()
-    if "of" in words:
-        return False  # "a majority of Americans", "a chorus of prominent Republicans"
-    return any(word[:1].isupper() and word.isalpha() for word in words)
+def _source_tied_to_someone(phrase: str) -> str | None:
+    """``one Trump confidant``, ``a longtime adviser to Bill Clinton``: an unnamed source
+    that a proper noun ties to someone the reader can identify, told without its
+    determiner; None for ``one official`` or ``a majority of Americans``."""
+    determiner, _, rest = phrase.partition(" ")
+    words = rest.split()
+    if determiner.lower() not in _INDEFINITE or "of" in words:
+        return None  # "a majority of Americans", "a chorus of prominent Republicans"
+    if not any(word[:1].isupper() and word.isalpha() for word in words):
+        return None
+    return " ".join(words)
 
 
 def _is_unnamed_source(phrase: str) -> bool:
