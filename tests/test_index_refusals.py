@@ -1,0 +1,70 @@
+"""On-topic questions the articles cannot answer, on articles written here, with the real
+model: a sentence offers the kind of answer asked only when it is about what is asked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from index.embedding import SentenceTransformerEmbedder
+from index.service import CorpusService
+from tests.written_articles import written_service
+
+pytestmark = pytest.mark.model
+
+LIGHTHOUSE = {
+    "keeper": (
+        "The last keeper of Skerry Point lighthouse",
+        "Ada Quill has kept the Skerry Point lighthouse for thirty years.\n\n"
+        "Every spring she paints the lamp room white and oils the great brass lens.\n\n"
+        "Her assistant, Tomas Reyes, joined her in 2021 after a storm broke the "
+        "harbour wall.\n\n"
+        "\u201cI climb the steps twice a day,\u201d the keeper, 58, says. \u201cThe sea "
+        "decides when I sleep.\u201d",
+    ),
+    "harbour": (
+        "Harbour wall to be rebuilt",
+        "The council will rebuild the harbour wall at Skerry Point next summer.\n\n"
+        "Engineers said the storm in January tore a gap of forty metres in the wall.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def service(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+) -> Iterator[CorpusService]:
+    with written_service(tmp_path_factory, LIGHTHOUSE, real_embedder) as built:
+        yield built
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("How old is the lighthouse keeper?", "58"),
+        ("When did Tomas Reyes join Ada Quill?", "in 2021"),
+        ("How long has Ada Quill kept the lighthouse?", "thirty years"),
+    ],
+)
+def test_the_sentence_that_answers_is_found(
+    service: CorpusService, question: str, answer: str
+) -> None:
+    result = service.ask(question)
+    assert result.answered, result
+    assert answer in result.passages[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How old is the assistant Tomas Reyes?",
+        "Who taught Ada Quill to polish brass lenses?",
+    ],
+)
+def test_an_answer_of_the_kind_asked_about_something_else_is_no_answer(
+    service: CorpusService, question: str
+) -> None:
+    result = service.ask(question)
+    assert not result.answered, result.passages[0].highlight if result.passages else result
+    assert result.covers  # on topic: the reply says what the articles cover
