@@ -37,6 +37,8 @@ import numpy.typing as npt
 from index.answer_types import AnswerType, offers, question_type
 from index.answerability import (
     HeldTerms,
+    counted_words,
+    covers_one_of,
     missing_numbers,
     number_value,
     question_words,
@@ -172,8 +174,9 @@ class Searcher:
             kind,
             [s for s in relevant if s.score >= floor and self._states_numbers(terms, [s])],
             terms,
-            tokens,
-            token_words,
+            counted=counted_words(question) if kind is AnswerType.COUNT else (),
+            tokens=tokens,
+            token_words=token_words,
         )
         if not offered or self._unanswerable(
             terms, scored[: config.coverage_passages], tokens, token_words
@@ -211,15 +214,19 @@ class Searcher:
         kind: AnswerType,
         relevant: list[ScoredPassage],
         terms: Sequence[str],
+        *,
+        counted: Sequence[str],
         tokens: Vectors | None,
         token_words: Sequence[str],
     ) -> bool:
         """Whether a sentence of the relevant candidates holds the kind of answer asked and
         is about what the question asks: with its article's title, it covers enough of the
         question's word weight (its ``terms``; a word counting as covered when the sentence
-        or title holds it or one of its tokens is close to one of the sentence's). "How old
-        is Wade Eastwood?" is no question "the actor, 41, says" answers. Without the
-        question's token vectors, the kind alone counts."""
+        or title holds it or one of its tokens is close to one of the sentence's), and one
+        of the words naming what a count counts (``counted``). "How old is Wade Eastwood?"
+        is no question "the actor, 41, says" answers, nor is "How many acres burned?" one
+        "2,700 structures were destroyed" answers. Without the question's token vectors,
+        the kind alone counts."""
         snapshot = self.snapshot
         offsets = snapshot.sentence_offsets
         offering = [
@@ -238,8 +245,11 @@ class Searcher:
             article = snapshot.passages[s.passage_id].article_id
             present = self._facts(row).terms | self._title_words(article).terms
             words = question_words(token_words, similarities, weights)
-            missing = uncovered_share(words, present, self.config.offer_similarity)
-            if 1.0 - missing >= self.config.offer_coverage:
+            similarity = self.config.offer_similarity
+            missing = uncovered_share(words, present, similarity)
+            if 1.0 - missing >= self.config.offer_coverage and covers_one_of(
+                words, self._facts(row).terms, similarity, counted
+            ):
                 return True
         return False
 

@@ -18,6 +18,7 @@ LIGHTHOUSE = {
         "The last keeper of Skerry Point lighthouse",
         "Ada Quill has kept the Skerry Point lighthouse for thirty years.\n\n"
         "Every spring she paints the lamp room white and oils the great brass lens.\n\n"
+        "There are 212 steps from the door of the tower to the lamp.\n\n"
         "Her assistant, Tomas Reyes, joined her in 2021 after a storm broke the "
         "harbour wall.\n\n"
         "\u201cI climb the steps twice a day,\u201d the keeper, 58, says. \u201cThe sea "
@@ -45,6 +46,7 @@ def service(
         ("How old is the lighthouse keeper?", "58"),
         ("When did Tomas Reyes join Ada Quill?", "in 2021"),
         ("How long has Ada Quill kept the lighthouse?", "thirty years"),
+        ("How many steps lead up to the lamp?", "212 steps"),
     ],
 )
 def test_the_sentence_that_answers_is_found(
@@ -60,6 +62,7 @@ def test_the_sentence_that_answers_is_found(
     [
         "How old is the assistant Tomas Reyes?",
         "Who taught Ada Quill to polish brass lenses?",
+        "How many windows are there from the door of the tower to the lamp?",
     ],
 )
 def test_an_answer_of_the_kind_asked_about_something_else_is_no_answer(
