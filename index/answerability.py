@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from index.lexical import STOPWORDS, WORD, stem
 
-_FRAME_WORDS = ("many", "much", "kind", "type", "sort", "date", "time", "year", "day")
+_FRAME_WORDS = ("many", "much", "often", "kind", "type", "sort", "date", "time", "year", "day")
 _VAGUE_NOUNS = ("thing", "way", "lot", "people", "someone", "anyone")
 _LIGHT_VERBS = (
     *("do", "done", "did", "make", "made", "get", "got", "go", "come", "take", "give", "gave"),

@@ -92,12 +92,14 @@ class SearchConfig:
     threshold is on topic: the refusal lists what the nearest articles cover."""
     covers: int = 3
     """Article titles listed in ``covers`` at most."""
-    coverage_passages: int = 3
-    """The best candidates whose words (and their neighbours') must cover the question's."""
+    coverage_passages: int = 2
+    """The best candidates whose words (and their neighbours') must cover the question's..."""
+    number_passages: int = 3
+    """...and those that must state the numbers it names."""
     word_similarity: float = 0.3
     """A question word missing from those passages is still covered when one of its tokens
     has this cosine with one of theirs."""
-    uncovered_limit: float = 0.4
+    uncovered_limit: float = 0.2
     """When this share of the question's word weight (idf) is uncovered, the articles do
     not say."""
     offer_coverage: float = 0.3
@@ -178,9 +180,7 @@ class Searcher:
             tokens=tokens,
             token_words=token_words,
         )
-        if not offered or self._unanswerable(
-            terms, scored[: config.coverage_passages], tokens, token_words
-        ):
+        if not offered or self._unanswerable(terms, scored, tokens, token_words):
             return SearchResult(
                 question=question,
                 answered=False,
@@ -263,16 +263,20 @@ class Searcher:
     def _unanswerable(
         self,
         terms: Sequence[str],
-        best: list[ScoredPassage],
+        scored: list[ScoredPassage],
         tokens: Vectors | None,
         token_words: Sequence[str],
     ) -> bool:
         """Whether the best candidates, their neighbours and titles leave too much of the
-        question's word weight uncovered or never state a number it names."""
+        question's word weight uncovered (the best ``coverage_passages``) or never state a
+        number it names (the best ``number_passages``)."""
+        config = self.config
+        best = scored[: config.coverage_passages]
         present = self._present_terms(best)
-        return self._uncovered(
-            terms, best, present, tokens, token_words
-        ) >= self.config.uncovered_limit or bool(missing_numbers(terms, present))
+        if self._uncovered(terms, best, present, tokens, token_words) >= config.uncovered_limit:
+            return True
+        present |= self._present_terms(scored[len(best) : config.number_passages])
+        return bool(missing_numbers(terms, present))
 
     def _uncovered(
         self,

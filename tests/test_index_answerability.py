@@ -133,3 +133,7 @@ def test_a_count_must_be_of_one_of_the_counted_words() -> None:
     assert not covers_one_of(found, {"structur", "destroy"}, 0.5, ("acre", "burn"))
     assert covers_one_of(found, {"acre"}, 0.5, ("acre", "burn"))
     assert covers_one_of(found, set(), 0.5, ())
+
+
+def test_how_often_is_a_question_frame_not_a_word_to_find() -> None:
+    assert _words("How often do the ferries run?", [0.1, 0.9, 0.9]) == ["ferry", "run"]

@@ -1,5 +1,6 @@
 """On-topic questions the articles cannot answer, on articles written here, with the real
-model: a sentence offers the kind of answer asked only when it is about what is asked."""
+model: a sentence offers the kind of answer asked only when it is about what is asked, and
+every distinctive word of the question must be near the best passages."""
 
 from __future__ import annotations
 
@@ -60,12 +61,16 @@ def test_the_sentence_that_answers_is_found(
 @pytest.mark.parametrize(
     "question",
     [
+        # an answer of the kind asked, about something else
         "How old is the assistant Tomas Reyes?",
         "Who taught Ada Quill to polish brass lenses?",
         "How many windows are there from the door of the tower to the lamp?",
+        # a distinctive word nothing near the best passages covers
+        "Which dog breed does Ada Quill keep at the lighthouse?",
+        "What does Ada Quill sing while she oils the brass lens?",
     ],
 )
-def test_an_answer_of_the_kind_asked_about_something_else_is_no_answer(
+def test_an_on_topic_question_the_articles_do_not_answer_is_refused(
     service: CorpusService, question: str
 ) -> None:
     result = service.ask(question)
