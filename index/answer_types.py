@@ -27,6 +27,8 @@ class AnswerType(StrEnum):
     WEIGHT = "weight"
     DEPTH = "depth"
     BIRTH = "date of birth"
+    SPEED = "speed"
+    COLOUR = "colour"
 
 
 SPECIFIC_KINDS = frozenset(
@@ -39,6 +41,8 @@ SPECIFIC_KINDS = frozenset(
         AnswerType.WEIGHT,
         AnswerType.DEPTH,
         AnswerType.BIRTH,
+        AnswerType.SPEED,
+        AnswerType.COLOUR,
     }
 )
 """Kinds whose sentence patterns are narrow: a sentence offering one really holds that
@@ -82,6 +86,11 @@ _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
         ),
         AnswerType.HEIGHT,
     ),
+    (
+        re.compile(r"\bhow fast\b|\b(what|which|top|its|the) speed\b|\bspeed of\b", re.I),
+        AnswerType.SPEED,
+    ),
+    (re.compile(r"\b(what|which) colou?rs?\b|\bcolou?r of\b", re.I), AnswerType.COLOUR),
     (
         re.compile(r"\bhow heavy\b|\bhow much (does|did|do) \w+(\s\w+)? weigh\b", re.I),
         AnswerType.WEIGHT,
@@ -210,6 +219,17 @@ _BIRTH = re.compile(
     r"|\bbirthday\b|\bdate of birth\b",
     re.I,
 )
+_SPEED = re.compile(
+    r"\b\d[\d,.]*\s*-?(mph|km/h|kph|knots?|miles (an|per) hour|kilomet(re|er)s (an|per) hour"
+    r"|met(re|er)s (a|per) second)\b|\b(a|one|two|three|\d+) (miles?|kilomet(re|er)s?|km|feet|foot"
+    r"|met(re|er)s?) (a|an|every|per|each) (second|minute|hour)\b",
+    re.I,
+)
+_COLOUR = re.compile(
+    r"\b(red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|grey|gray|silver"
+    r"|gold|golden|beige|navy|maroon|turquoise|crimson|scarlet)\b",
+    re.I,
+)
 _WEIGHT = re.compile(
     r"\b\d+(\.\d+)?\s*(kg|kilos?|kilograms?|pounds|lbs?|stone|tonnes?|tons?)\b", re.I
 )
@@ -228,6 +248,8 @@ _SENTENCE_PATTERNS = {
     AnswerType.WEIGHT: _WEIGHT,
     AnswerType.DEPTH: _DEPTH,
     AnswerType.BIRTH: _BIRTH,
+    AnswerType.SPEED: _SPEED,
+    AnswerType.COLOUR: _COLOUR,
 }
 
 
@@ -244,9 +266,14 @@ def offers(sentence: str, kind: AnswerType) -> bool:
     return _SENTENCE_PATTERNS[kind].search(_searched_text(sentence, kind)) is not None
 
 
-_LABEL_NUMBER = re.compile(r"(?<!^)(?<![.!?:\"“]\s)\b[A-Z][a-z]+[- ]\d+\b")
-"""A number naming something, not counting it: "Category 4", "Luna-25", "Formula 1" (a
-capitalised word just before it, not at the start of the sentence: "About 500 people")."""
+_LABEL_NUMBER = re.compile(
+    r"(?<!^)(?<![.!?:\"“]\s)\b[A-Z][a-z]+[- ](\d+|One|Two|Three|Four|Five|Six|Seven|Eight|Nine"
+    r"|Ten)\b(?![,.]\d)|(?i:\b(part|day|chapter|season|episode|phase|round)[- ](\d+|one|two"
+    r"|three|four|five|six|seven|eight|nine|ten)\b(?![,.]\d))"
+)
+"""A number naming something, not counting it: "Category 4", "Luna-25", "Formula 1", "Part
+One" (a capitalised word just before it, not at the start of the sentence: "About 500
+people"), "day one" (after a word that numbers parts: a day, a part, an episode)."""
 
 
 def _searched_text(sentence: str, kind: AnswerType) -> str:

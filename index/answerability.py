@@ -30,9 +30,9 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from index.lexical import STOPWORDS, stem
+from index.lexical import STOPWORDS, WORD, stem
 
-_FRAME_WORDS = ("many", "much", "kind", "type", "sort", "date", "time", "year", "day")
+_FRAME_WORDS = ("many", "much", "often", "kind", "type", "sort", "date", "time", "year", "day")
 _VAGUE_NOUNS = ("thing", "way", "lot", "people", "someone", "anyone")
 _LIGHT_VERBS = (
     *("do", "done", "did", "make", "made", "get", "got", "go", "come", "take", "give", "gave"),
@@ -96,6 +96,23 @@ def uncovered_share(
         and not held(word.term, present)
     )
     return missing / total
+
+
+def covers_one_of(
+    words: Sequence[QuestionWord],
+    present: Collection[str],
+    similarity: float,
+    wanted: Sequence[str],
+) -> bool:
+    """Whether the candidates cover at least one of the ``wanted`` terms as
+    :func:`uncovered_share` covers a word (nothing wanted: yes)."""
+    if not wanted:
+        return True
+    known = {word.term: word.similarity for word in words}
+    return any(
+        (reach := known.get(term)) is None or reach >= similarity or held(term, present)
+        for term in wanted
+    )
 
 
 PREFIX_MATCH = 4
@@ -179,3 +196,26 @@ def missing_numbers(question_terms: Iterable[str], present: Collection[str]) -> 
         for term in question_terms
         if (value := number_value(term)) is not None and value not in stated
     ]
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+(.*)", re.I | re.S)
+COUNTED_WORDS = 2
+
+
+def counted_words(question: str) -> tuple[str, ...]:
+    """The stems of what "how many" counts: the first words after it that are neither
+    stopwords nor names ("How many Tom Cruise films" counts films), at most
+    ``COUNTED_WORDS`` of them in a row ("search dogs"); none when they are light words
+    ("how many people", "how many times": the rest of the question says what counts)."""
+    found = _HOW_MANY.search(question)
+    if found is None:
+        return ()
+    counted: list[str] = []
+    for word in WORD.findall(found.group(1)):
+        lower = word.casefold()
+        if word[0].isupper() and not counted:
+            continue
+        if lower in STOPWORDS or word[0].isupper() or len(counted) == COUNTED_WORDS:
+            break
+        counted.append(stem(lower))
+    return () if not counted or counted[0] in LIGHT_WORDS else tuple(counted)

@@ -10,7 +10,10 @@ Sets: the seed questions (``retrieval.json``) on the index being served, and
 each real-news half under ``evaldata/realnews/<half>/`` (``articles/`` and
 ``questions.json``, optionally ``who_said.json``) on an index of that half's
 articles alone, built in a temporary folder. A half without its folder is
-reported as skipped. Robustness (opt-in, slow): the seed questions on an index
+reported as skipped. Extra questions (``retrieval_extra.json`` beside the seed
+questions, ``questions_extra.json`` in a half: the refusal development set) are
+scored as sets of their own on the same index, so the older sets' figures stay
+comparable across sessions. Robustness (opt-in, slow): the seed questions on an index
 of the seeds, every real-news article and synthetic articles, next to the
 seed-only score.
 """
@@ -37,6 +40,9 @@ from index.sentences import split_sentences
 from index.service import CorpusService
 
 EVALDATA = Path(__file__).parent / "evaldata"
+SEED_QUESTIONS = EVALDATA / "retrieval.json"
+SEED_EXTRA_QUESTIONS = EVALDATA / "retrieval_extra.json"
+"""More seed questions, scored as a set of their own (``retrieval_extra``)."""
 REALNEWS = EVALDATA / "realnews"
 REALNEWS_HALVES = ("dev", "heldout", "fresh")
 """The real-news halves always reported (as skipped when absent), in this order."""
@@ -57,7 +63,7 @@ class RetrievalCase:
     """answerable, off-topic (must be refused) or unanswerable (on topic, not in the text)."""
 
 
-def load_retrieval_cases(path: Path = EVALDATA / "retrieval.json") -> list[RetrievalCase]:
+def load_retrieval_cases(path: Path = SEED_QUESTIONS) -> list[RetrievalCase]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return [
         RetrievalCase(row["question"], tuple(row["answers"]), row.get("kind", "answerable"))
@@ -183,6 +189,11 @@ class RealNewsSet:
         return self.folder / "questions.json"
 
     @property
+    def extra_questions(self) -> Path:
+        """More questions on the same articles, scored as a set of their own."""
+        return self.folder / "questions_extra.json"
+
+    @property
     def who_said(self) -> Path:
         return self.folder / "who_said.json"
 
@@ -200,8 +211,14 @@ def realnews_sets(root: Path = REALNEWS) -> list[RealNewsSet]:
 
 
 def missing_spans(half: RealNewsSet) -> list[str]:
-    """Answerable questions none of whose spans is in the article they name."""
-    rows = json.loads(half.questions.read_text(encoding="utf-8"))["questions"]
+    """Answerable questions (of ``questions.json`` and ``questions_extra.json``) none of
+    whose spans is in the article they name."""
+    rows = [
+        row
+        for path in (half.questions, half.extra_questions)
+        if path.is_file()
+        for row in json.loads(path.read_text(encoding="utf-8"))["questions"]
+    ]
     texts: dict[str, str] = {}
     missing = []
     for row in rows:
@@ -240,6 +257,10 @@ def evaluate_realnews(
             scores["articles"] = len(service.snapshot.articles)
             scores["build_seconds"] = round(seconds, 1)
             report[f"realnews_{half.name}"] = scores
+            if half.extra_questions.is_file():
+                report[f"realnews_{half.name}_extra"] = evaluate_service(
+                    service, load_retrieval_cases(half.extra_questions)
+                )
             if baseline:
                 report[f"realnews_{half.name}_baseline"] = evaluate_baseline(
                     half.articles, service.embedder, cases
@@ -308,6 +329,10 @@ def run_evaluation(
     """Every set's scores; robustness too when ``write_synthetic`` is given."""
     cases = load_retrieval_cases()
     report: dict[str, Any] = {"retrieval": evaluate_service(service, cases)}
+    if SEED_EXTRA_QUESTIONS.is_file():
+        report["retrieval_extra"] = evaluate_service(
+            service, load_retrieval_cases(SEED_EXTRA_QUESTIONS)
+        )
     if baseline:
         report["baseline"] = evaluate_baseline(service.settings.seeds_dir, service.embedder, cases)
     from index.quote_evaluation import evaluate_quotes
@@ -333,7 +358,9 @@ def run_evaluation(
 
 _SUMMARY_SETS = (
     ("seeds", "retrieval", "baseline"),
+    ("seeds extra", "retrieval_extra", None),
     ("realnews dev", "realnews_dev", "realnews_dev_baseline"),
+    ("realnews dev extra", "realnews_dev_extra", None),
     ("realnews heldout", "realnews_heldout", "realnews_heldout_baseline"),
     ("realnews fresh", "realnews_fresh", "realnews_fresh_baseline"),
     ("robustness", "robustness", None),

@@ -37,6 +37,8 @@ import numpy.typing as npt
 from index.answer_types import AnswerType, offers, question_type
 from index.answerability import (
     HeldTerms,
+    counted_words,
+    covers_one_of,
     missing_numbers,
     number_value,
     question_words,
@@ -90,14 +92,22 @@ class SearchConfig:
     threshold is on topic: the refusal lists what the nearest articles cover."""
     covers: int = 3
     """Article titles listed in ``covers`` at most."""
-    coverage_passages: int = 3
-    """The best candidates whose words (and their neighbours') must cover the question's."""
+    coverage_passages: int = 2
+    """The best candidates whose words (and their neighbours') must cover the question's..."""
+    number_passages: int = 3
+    """...and those that must state the numbers it names."""
     word_similarity: float = 0.3
     """A question word missing from those passages is still covered when one of its tokens
     has this cosine with one of theirs."""
-    uncovered_limit: float = 0.4
+    uncovered_limit: float = 0.2
     """When this share of the question's word weight (idf) is uncovered, the articles do
     not say."""
+    offer_coverage: float = 0.3
+    """A sentence offers the kind of answer asked only when it (with its article's title)
+    covers this share of the question's word weight..."""
+    offer_similarity: float = 0.5
+    """...a word counting as covered there when one of its tokens has this cosine with one
+    of the sentence's."""
     conflict_depth: int = 5
     """Answers (after merging duplicates) examined for conflicting values."""
 
@@ -163,11 +173,14 @@ class Searcher:
         floor = scored[0].score - config.secondary_margin
         terms = tokenize(question)
         offered = kind is None or self._offered(
-            kind, [s for s in relevant if s.score >= floor and self._states_numbers(terms, [s])]
+            kind,
+            [s for s in relevant if s.score >= floor and self._states_numbers(terms, [s])],
+            terms,
+            counted=counted_words(question) if kind is AnswerType.COUNT else (),
+            tokens=tokens,
+            token_words=token_words,
         )
-        if not offered or self._unanswerable(
-            terms, scored[: config.coverage_passages], tokens, token_words
-        ):
+        if not offered or self._unanswerable(terms, scored, tokens, token_words):
             return SearchResult(
                 question=question,
                 answered=False,
@@ -196,14 +209,49 @@ class Searcher:
             conflicts=(conflict,) if conflict is not None else (),
         )
 
-    def _offered(self, kind: AnswerType, relevant: list[ScoredPassage]) -> bool:
-        """Whether any sentence of the relevant candidates holds the kind of answer asked."""
-        offsets = self.snapshot.sentence_offsets
-        return any(
-            kind in self._facts(row).answer_kinds
+    def _offered(
+        self,
+        kind: AnswerType,
+        relevant: list[ScoredPassage],
+        terms: Sequence[str],
+        *,
+        counted: Sequence[str],
+        tokens: Vectors | None,
+        token_words: Sequence[str],
+    ) -> bool:
+        """Whether a sentence of the relevant candidates holds the kind of answer asked and
+        is about what the question asks: with its article's title, it covers enough of the
+        question's word weight (its ``terms``; a word counting as covered when the sentence
+        or title holds it or one of its tokens is close to one of the sentence's), and one
+        of the words naming what a count counts (``counted``). "How old is Wade Eastwood?"
+        is no question "the actor, 41, says" answers, nor is "How many acres burned?" one
+        "2,700 structures were destroyed" answers. Without the question's token vectors,
+        the kind alone counts."""
+        snapshot = self.snapshot
+        offsets = snapshot.sentence_offsets
+        offering = [
+            (s, row)
             for s in relevant
             for row in range(int(offsets[s.passage_id]), int(offsets[s.passage_id + 1]))
-        )
+            if kind in self._facts(row).answer_kinds
+        ]
+        if tokens is None or not len(tokens) or len(token_words) != len(tokens):
+            return bool(offering)
+        weights = {t: snapshot.bm25.term_idf(t) for t in set(terms)}
+        rows = np.array([row for _, row in offering], dtype=np.int64)
+        for (s, row), similarities in zip(
+            offering, self._token_similarities_by_row(rows, tokens), strict=True
+        ):
+            article = snapshot.passages[s.passage_id].article_id
+            present = self._facts(row).terms | self._title_words(article).terms
+            words = question_words(token_words, similarities, weights)
+            similarity = self.config.offer_similarity
+            missing = uncovered_share(words, present, similarity)
+            if 1.0 - missing >= self.config.offer_coverage and covers_one_of(
+                words, self._facts(row).terms, similarity, counted
+            ):
+                return True
+        return False
 
     def _states_numbers(self, terms: Sequence[str], passages: list[ScoredPassage]) -> bool:
         """Whether the passages, their neighbours and titles state every number the
@@ -215,16 +263,20 @@ class Searcher:
     def _unanswerable(
         self,
         terms: Sequence[str],
-        best: list[ScoredPassage],
+        scored: list[ScoredPassage],
         tokens: Vectors | None,
         token_words: Sequence[str],
     ) -> bool:
         """Whether the best candidates, their neighbours and titles leave too much of the
-        question's word weight uncovered or never state a number it names."""
+        question's word weight uncovered (the best ``coverage_passages``) or never state a
+        number it names (the best ``number_passages``)."""
+        config = self.config
+        best = scored[: config.coverage_passages]
         present = self._present_terms(best)
-        return self._uncovered(
-            terms, best, present, tokens, token_words
-        ) >= self.config.uncovered_limit or bool(missing_numbers(terms, present))
+        if self._uncovered(terms, best, present, tokens, token_words) >= config.uncovered_limit:
+            return True
+        present |= self._present_terms(scored[len(best) : config.number_passages])
+        return bool(missing_numbers(terms, present))
 
     def _uncovered(
         self,
@@ -275,6 +327,32 @@ class Searcher:
             return None
         similarities: npt.NDArray[np.float32] = (query_tokens @ tokens.T).max(axis=1)
         return similarities
+
+    def _token_similarities_by_row(
+        self, rows: npt.NDArray[np.int64], query_tokens: Vectors
+    ) -> list[npt.NDArray[np.float32] | None]:
+        """For each sentence row, each question token's best cosine with the row's tokens
+        (``None`` for a row without token vectors)."""
+        result: list[npt.NDArray[np.float32] | None] = [None] * len(rows)
+        present, best = self._best_token_matches(rows, query_tokens)
+        for column, position in enumerate(np.flatnonzero(present)):
+            result[int(position)] = best[:, column]
+        return result
+
+    def _best_token_matches(
+        self, rows: npt.NDArray[np.int64], query_tokens: Vectors
+    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+        """Which sentence rows have token vectors, and for those (in order, one column
+        each) each question token's best cosine with the row's tokens."""
+        offsets = self.snapshot.token_offsets
+        lengths = offsets[rows + 1] - offsets[rows]
+        present = lengths > 0
+        if not present.any():
+            return present, np.zeros((len(query_tokens), 0), dtype=np.float32)
+        similarities = query_tokens @ self._row_tokens(rows).T
+        columns = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        best: npt.NDArray[np.float32] = np.maximum.reduceat(similarities, columns[present], axis=1)
+        return present, best
 
     def _row_tokens(self, rows: npt.NDArray[np.int64]) -> Vectors:
         """The stored content-token vectors of the sentence ``rows``, in row order, as floats."""
@@ -433,17 +511,10 @@ class Searcher:
     ) -> npt.NDArray[np.float64]:
         """MaxSim of each sentence row: the mean, over the question's content tokens, of
         each one's best cosine with the sentence's tokens (0 for a sentence without any)."""
-        offsets = self.snapshot.token_offsets
-        starts, ends = offsets[rows], offsets[rows + 1]
-        lengths = ends - starts
         result = np.zeros(len(rows), dtype=np.float64)
-        present = lengths > 0
-        if not present.any():
-            return result
-        similarities = query_tokens @ self._row_tokens(rows).T
-        columns = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        best = np.maximum.reduceat(similarities, columns[present], axis=1)
-        result[present] = best.mean(axis=0)
+        present, best = self._best_token_matches(rows, query_tokens)
+        if present.any():
+            result[present] = best.mean(axis=0)
         return result
 
     def _sentence_text(self, row: int) -> str:

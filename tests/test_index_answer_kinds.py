@@ -36,6 +36,10 @@ from index.models import SourceRef
         ("How many metres high was the cliff?", AnswerType.HEIGHT),
         ("What time did the ferry dock?", AnswerType.TIME),
         ("What time of year does the festival open?", AnswerType.DATE),
+        ("How fast was the ferry going when it hit the pier?", AnswerType.SPEED),
+        ("What was the top speed of the boat?", AnswerType.SPEED),
+        ("What colour was the keeper's door?", AnswerType.COLOUR),
+        ("Which color is the new ferry?", AnswerType.COLOUR),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType) -> None:
@@ -75,6 +79,10 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         ("The storm came ashore early Tuesday morning.", AnswerType.TIME),
         ("She spoke to us at the Royal Albert Hall after the show.", AnswerType.PLACE),
         ("The probe landed near the Moon's south pole.", AnswerType.PLACE),
+        ("The flames moved one mile every minute.", AnswerType.SPEED),
+        ("Gusts reached 81 mph on the ridge.", AnswerType.SPEED),
+        ("The wind blew at 90 kilometres per hour all night.", AnswerType.SPEED),
+        ("They escaped in a tiny yellow van.", AnswerType.COLOUR),
     ],
 )
 def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> None:
@@ -93,6 +101,10 @@ def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> 
         ("The surge reached 15 feet and 80% of the town flooded.", AnswerType.COUNT),
         ("It opens on July 14, 2023, after $56.2M in presales.", AnswerType.COUNT),
         ("The storm grew to a dangerous Category 4 hurricane.", AnswerType.COUNT),
+        ("The Harbour Festival Part One has opened to crowds.", AnswerType.COUNT),
+        ("The stunt was done on day one of filming.", AnswerType.COUNT),
+        ("The ferry was fast and the crossing short.", AnswerType.SPEED),
+        ("The ferry left the harbour at dawn.", AnswerType.COLOUR),
         ("The ferry will dock on Thursday.", AnswerType.TIME),
         ("She spoke to us at the end of the show.", AnswerType.PLACE),
     ],

@@ -9,6 +9,8 @@ import pytest
 from index.answerability import (
     LIGHT_WORDS,
     HeldTerms,
+    counted_words,
+    covers_one_of,
     held,
     missing_numbers,
     number_value,
@@ -108,3 +110,30 @@ def test_coverage_counts_words_stemmed_differently_and_weighs_rare_ones() -> Non
 def test_held_terms_hold_what_held_says(term: str) -> None:
     present = tokenize("They rehearsed the chase at breakfast, said the director of Cats.")
     assert HeldTerms.of(present).holds(term) == held(term, present)
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many acres burned on the island?", ("acre", "burn")),
+        ("How many Harbour Festival boats sailed?", ("boat", "sail")),
+        ("How many lighthouses did the keeper paint?", ("lighthouse",)),
+        ("How many people live on the island?", ()),  # a light word: the rest says what
+        ("How many times has she jumped?", ()),
+        ("Who painted the lamp?", ()),
+    ],
+)
+def test_what_how_many_counts(question: str, counted: tuple[str, ...]) -> None:
+    assert counted_words(question) == counted
+
+
+def test_a_count_must_be_of_one_of_the_counted_words() -> None:
+    words, sims, weights = _inputs("How many acres burned?", [0.9, 0.2, 0.4])
+    found = question_words(words, sims, weights)
+    assert not covers_one_of(found, {"structur", "destroy"}, 0.5, ("acre", "burn"))
+    assert covers_one_of(found, {"acre"}, 0.5, ("acre", "burn"))
+    assert covers_one_of(found, set(), 0.5, ())
+
+
+def test_how_often_is_a_question_frame_not_a_word_to_find() -> None:
+    assert _words("How often do the ferries run?", [0.1, 0.9, 0.9]) == ["ferry", "run"]

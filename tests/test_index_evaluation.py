@@ -18,6 +18,7 @@ from index.cli import main
 from index.embedding import HashingEmbedder
 from index.evaluation import (
     REALNEWS,
+    SEED_EXTRA_QUESTIONS,
     RealNewsSet,
     format_report,
     load_retrieval_cases,
@@ -40,9 +41,10 @@ def small_half(root: Path) -> Path:
     for slug in TWO_ARTICLES:
         for suffix in (".txt", ".json"):
             shutil.copy2(DEV.articles / f"{slug}{suffix}", half / "articles" / f"{slug}{suffix}")
-    rows = json.loads(DEV.questions.read_text(encoding="utf-8"))["questions"]
-    kept = [r for r in rows if r.get("article") in TWO_ARTICLES or r["kind"] != "answerable"]
-    (half / "questions.json").write_text(json.dumps({"questions": kept}), encoding="utf-8")
+    for path in (DEV.questions, DEV.extra_questions):
+        rows = json.loads(path.read_text(encoding="utf-8"))["questions"]
+        kept = [r for r in rows if r.get("article") in TWO_ARTICLES or r["kind"] != "answerable"]
+        (half / path.name).write_text(json.dumps({"questions": kept}), encoding="utf-8")
     (half / "who_said.json").write_text(
         json.dumps(
             {"queries": [{"query": "rise to the occasion", "speaker": None, "article_ids": []}]}
@@ -68,6 +70,14 @@ def test_eval_scores_each_present_half_and_skips_a_missing_one_with_a_note(
         load_retrieval_cases(tmp_path / "realnews" / "dev" / "questions.json")
     )
     assert dev["off_topic_refused_of"].endswith("/6")
+    extra = report["realnews_dev_extra"]  # scored apart, on the same index
+    assert extra["answerable"] + extra["unanswerable"] == len(
+        load_retrieval_cases(tmp_path / "realnews" / "dev" / "questions_extra.json")
+    )
+    assert extra["unanswerable_refused_of"].endswith(f"/{extra['unanswerable']}")
+    assert report["retrieval_extra"]["answerable"] == sum(
+        1 for c in load_retrieval_cases(SEED_EXTRA_QUESTIONS) if c.answers
+    )
     assert report["realnews_dev_baseline"]["unanswerable_refused_of"].startswith("0/")
     assert report["realnews_dev_who_said"]["no_match_queries"] == 1
     assert "no articles or questions" in report["realnews_heldout"]["skipped"]
@@ -77,6 +87,7 @@ def test_eval_scores_each_present_half_and_skips_a_missing_one_with_a_note(
     text = format_report(report)
     summary = text[text.index("== summary") :]
     assert "realnews dev" in summary and "baseline" in summary
+    assert "realnews dev extra" in summary and "seeds extra" in summary
     assert "realnews heldout" in summary and "skipped" in summary
     assert "realnews fresh" in summary
 
@@ -142,6 +153,7 @@ def test_eval_command_scores_only_the_halves_asked_for(
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert "hit@1" in report["realnews_dev"]
+    assert "hit@1" in report["realnews_dev_extra"] and "hit@1" in report["retrieval_extra"]
     assert not any(key.startswith(("realnews_heldout", "realnews_fresh")) for key in report)
 
 
@@ -186,7 +198,22 @@ def test_every_answer_span_is_verbatim_in_the_article_it_names(half: RealNewsSet
     assert missing_spans(half) == []
 
 
+def test_the_extra_refusal_sets_hold_many_unanswerable_questions_and_close_calls() -> None:
+    dev = load_retrieval_cases(DEV.extra_questions)
+    seeds = load_retrieval_cases(SEED_EXTRA_QUESTIONS)
+    for cases, unanswerable, answerable in ((dev, 40, 20), (seeds, 10, 5)):
+        kinds = [c.kind for c in cases]
+        assert kinds.count("unanswerable") >= unanswerable
+        assert kinds.count("answerable") >= answerable
+    old = {c.question.casefold() for c in load_retrieval_cases(DEV.questions)}
+    old |= {c.question.casefold() for c in load_retrieval_cases()}
+    assert not old & {c.question.casefold() for c in dev + seeds}
+
+
 def test_only_answerable_dev_questions_name_an_article() -> None:
-    for row in dev_rows():
+    extra: list[dict[str, object]] = json.loads(DEV.extra_questions.read_text(encoding="utf-8"))[
+        "questions"
+    ]
+    for row in dev_rows() + extra:
         assert ("article" in row) == (row["kind"] == "answerable"), row
         assert bool(row["answers"]) == (row["kind"] == "answerable"), row

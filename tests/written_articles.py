@@ -1,4 +1,5 @@
-"""An index over a few articles a test writes itself, with the HashingEmbedder."""
+"""An index over a few articles a test writes itself, with the HashingEmbedder (or the
+embedder given)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from contextlib import contextmanager
 
 import pytest
 
-from index.embedding import HashingEmbedder
+from index.embedding import Embedder, HashingEmbedder
 from index.service import CorpusService
 from index.settings import IndexSettings
 
 
 @contextmanager
 def written_service(
-    tmp_path_factory: pytest.TempPathFactory, articles: Mapping[str, tuple[str, str]]
+    tmp_path_factory: pytest.TempPathFactory,
+    articles: Mapping[str, tuple[str, str]],
+    embedder: Embedder | None = None,
 ) -> Iterator[CorpusService]:
     """A service over ``articles`` (slug: (title, text)), indexed in a temporary folder."""
     folder = tmp_path_factory.mktemp("written-articles")
@@ -23,7 +26,7 @@ def written_service(
         (folder / f"{slug}.txt").write_text(text, encoding="utf-8")
         sidecar = {"title": title, "url": None, "outlet": None}
         (folder / f"{slug}.json").write_text(json.dumps(sidecar), encoding="utf-8")
-    embedder = HashingEmbedder()
+    embedder = embedder or HashingEmbedder()
     settings = IndexSettings(
         _env_file=None,  # type: ignore[call-arg]
         seeds_dir=folder,
