@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from index.quotes import extract_quotes
+from index.quotes.entities import Entity, ParseFacts
 from index.quotes.people import build_registry
 from index.quotes.text import split_paragraphs
 
@@ -156,3 +159,42 @@ def test_a_document_is_no_speaker_for_the_name_written_before_it() -> None:
         'The order said the county "must reopen the polling places at once."'
     )
     assert speakers(text) == [None]
+
+
+@pytest.mark.parametrize(
+    "leader",
+    [
+        "The leader of the Civic League, Jonathan Greenwald,",
+        "The leader of the union, Jonathan Greenwald,",
+    ],
+)
+def test_a_role_noun_is_the_person_named_in_apposition_to_it(leader: str) -> None:
+    text = (
+        "Mayor Tom Hale opened the meeting on Monday.\n\n"
+        f"{leader} warned against the cuts. He said the families "
+        '"know all too well what can happen when one group is singled out."'
+    )
+    assert speakers(text) == ["Jonathan Greenwald"]
+
+
+def test_a_word_the_parser_reads_once_as_a_person_and_more_often_as_a_place_is_nobody() -> None:
+    text = "Luay Sami moved to Clarkston. Clarkston is small. People in Clarkston are kind."
+    paragraphs = split_paragraphs(text)
+    entities = tuple(
+        Entity(m.start(), m.end(), label, "Clarkston")
+        for m, label in zip(re.finditer("Clarkston", text), ("PERSON", "GPE", "GPE"), strict=True)
+    )
+    facts = ParseFacts(entities=entities, parsed=((0, len(text)),))
+    registry = build_registry(text, paragraphs, tuple(False for _ in paragraphs), facts)
+    assert "Clarkston" not in [p.name for p in registry.people]
+    alone = ParseFacts(entities=entities[:1], parsed=((0, len(text)),))
+    registry = build_registry(text, paragraphs, tuple(False for _ in paragraphs), alone)
+    assert "Clarkston" in [p.name for p in registry.people]
+
+
+def test_the_name_in_apposition_to_the_subject_is_the_subject() -> None:
+    text = (
+        "Tom Cole has run the city since 2002.\n\nCole's pollster, Douglas Shane, says his man "
+        'has the money and the time. "The mayor would be able to build support rapidly," he says.'
+    )
+    assert speakers(text) == ["Douglas Shane"]

@@ -136,6 +136,7 @@ def build_timeline(
     timeline = Timeline(sentences, registry)
     ordered, main = sorted(facts.subjects), sorted(facts.main_subjects)
     partners = sorted(facts.main_objects)
+    named_at = {m.start: m.person for m in registry.mentions}
     for start, end, kind, named, gender, family, definite in _raw_mentions(
         masked, paragraphs, registry
     ):
@@ -143,12 +144,25 @@ def build_timeline(
         if kind is MentionKind.PRONOUN:
             person = timeline.antecedent(start, gender)
         elif kind is MentionKind.ROLE:
-            person = _resolve_role(timeline, start, family, gender, definite)
+            person = _named_in_apposition(masked, end, named_at)
+            if person is None:
+                person = _resolve_role(timeline, start, family, gender, definite)
         salience = 2 - _any_between(ordered, start, end) - _any_between(main, start, end)
         partner = _any_between(partners, start, end)
         sentence = timeline.sentence_at(start)
         timeline.add(Mention(start, end, kind, sentence, person, salience, partner))
     return timeline
+
+
+_APPOSITION_COMMA: Final = re.compile(
+    r"(?:[^\S\n]+(?:of|for|at|to|in)[^\S\n]+[^,;:\"“”\n]{1,60}?)?,[^\S\n]+"
+)
+
+
+def _named_in_apposition(masked: str, end: int, named_at: dict[int, int]) -> int | None:
+    """``the leader of the union, Jo Diaz,``: the person named right after a role noun."""
+    comma = _APPOSITION_COMMA.match(masked, end)
+    return named_at.get(comma.end()) if comma is not None else None
 
 
 def _any_between(ordered: list[int], start: int, end: int) -> bool:

@@ -415,8 +415,17 @@ def _with_entities(
     for entity in named:
         tokens = _entity_tokens(entity)
         if len(tokens) == 1 and tokens not in by_tokens and tokens[0] not in known:
+            if _mostly_not_a_person(tokens[0], facts):
+                continue  # "Clarkston" read once as a person, elsewhere as the town it is
             by_tokens[tokens] = _Candidate(tokens, evidence=1)
     return list(by_tokens.values())
+
+
+def _mostly_not_a_person(word: str, facts: ParseFacts) -> bool:
+    """The parser tags the word (alone) as something other than a person or an organisation
+    (a place, a group, a work) at least as often as it tags it as a person."""
+    labels = Counter(e.label for e in facts.entities if _name_tokens(e.text) == [word])
+    return labels[PERSON] <= sum(n for label, n in labels.items() if label in NOT_PEOPLE)
 
 
 def _merge_titled_surnames(candidates: list[_Candidate]) -> list[_Candidate]:
