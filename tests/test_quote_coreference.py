@@ -198,3 +198,31 @@ def test_the_name_in_apposition_to_the_subject_is_the_subject() -> None:
         'has the money and the time. "The mayor would be able to build support rapidly," he says.'
     )
     assert speakers(text) == ["Douglas Shane"]
+
+
+def test_mrs_and_mr_with_one_surname_are_the_wife_and_the_husband() -> None:
+    text = (
+        '"We will win," said Bill Halvorsen on Monday, and "we will," said Hillary Halvorsen.\n\n'
+        "Mr. Halvorsen stayed silent. A woman asked Mrs. Halvorsen about the women who said "
+        "they were harassed by Mr. Halvorsen.\n\nMrs. Halvorsen did not hesitate."
+    )
+    paragraphs = split_paragraphs(text)
+    registry = build_registry(text, paragraphs, tuple(False for _ in paragraphs))
+    wife = registry.lookup("Mrs. Halvorsen")
+    assert wife is not None and registry.people[wife].name == "Hillary Halvorsen"
+    last = text.rindex("Mrs. Halvorsen")
+    assert [registry.people[m.person].name for m in registry.mentions if m.start >= last] == [
+        "Hillary Halvorsen"
+    ]
+    husband = registry.lookup("Mr. Halvorsen")
+    assert husband is not None and registry.people[husband].name == "Bill Halvorsen"
+
+
+def test_a_party_and_state_after_a_name_introduce_a_politician() -> None:
+    text = (
+        "The report was sent to several committees on Monday.\n\n"
+        "House Intelligence Republican Mike Pomper (R-Kans.), who has seen the messages, agreed "
+        'with that point.\n\n"Some of the information in these emails presents a risk to our '
+        'security," he said.'
+    )
+    assert speakers(text) == ["Mike Pomper"]
