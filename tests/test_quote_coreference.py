@@ -226,3 +226,17 @@ def test_a_party_and_state_after_a_name_introduce_a_politician() -> None:
         'security," he said.'
     )
     assert speakers(text) == ["Mike Pomper"]
+
+
+def test_she_after_a_surname_husband_and_wife_share_means_the_wife() -> None:
+    text = (
+        "Hillary Halvorsen appeared on the morning show on Friday.\n\n"
+        "Halvorsen and her husband, former President Bill Halvorsen, attended the wedding in "
+        "2005. She has since said that it was fun.\n\n"
+        "\u201cI actually said she is right. He is fun,\u201d the host said.\n\n"
+        "But he wanted to know, \u201cHow surprised are you?\u201d\n\n"
+        "\u201cI think it has been most surprising to see him traffic in prejudice,\u201d "
+        "Halvorsen said. \u201cSome of his comments do not fit.\u201d\n\n"
+        "\u201cIt is going to be interesting to see what he does with it,\u201d she continued."
+    )
+    assert speakers(text)[-1] == "Hillary Halvorsen"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Final
 
@@ -61,6 +61,9 @@ class Mention:
     (or not parsed). The lower, the likelier a later pronoun means it."""
     partner: bool = False
     """An object of its sentence's main verb (``X spoke to Y``)."""
+    namesakes: tuple[int, ...] = ()
+    """Everybody a short form written alone may mean (``Clinton``: Hillary or Bill): a
+    pronoun of the other gender than ``person`` may still mean one of them."""
 
 
 class Timeline:
@@ -150,7 +153,10 @@ def build_timeline(
         salience = 2 - _any_between(ordered, start, end) - _any_between(main, start, end)
         partner = _any_between(partners, start, end)
         sentence = timeline.sentence_at(start)
-        timeline.add(Mention(start, end, kind, sentence, person, salience, partner))
+        namesakes = (
+            registry.short_forms.get(masked[start:end], ()) if kind is MentionKind.NAME else ()
+        )
+        timeline.add(Mention(start, end, kind, sentence, person, salience, partner, namesakes))
     return timeline
 
 
@@ -301,15 +307,16 @@ def antecedent(
             return True
         return allow_unknown and known is None
 
+    def fitting(mention: Mention, allow_unknown: bool) -> Mention | None:
+        if mention.person is None or compatible(mention.person, allow_unknown):
+            return mention
+        namesake = next((p for p in mention.namesakes if compatible(p, False)), None)
+        return None if namesake is None else replace(mention, person=namesake)
+
     def candidates(sentence: int, allow_unknown: bool) -> list[Mention]:
+        fit = (fitting(m, allow_unknown) for m in timeline.in_sentence(sentence))
         return sorted(
-            (
-                m
-                for m in timeline.in_sentence(sentence)
-                if m.start < position
-                and m.person is not None
-                and compatible(m.person, allow_unknown)
-            ),
+            (m for m in fit if m is not None and m.start < position and m.person is not None),
             key=lambda m: (
                 m.salience,
                 m.salience < UNKNOWN and m.kind is MentionKind.PRONOUN,
