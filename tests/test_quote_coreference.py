@@ -8,7 +8,7 @@ import pytest
 
 from index.quotes import extract_quotes
 from index.quotes.entities import Entity, ParseFacts
-from index.quotes.people import build_registry
+from index.quotes.people import Registry, build_registry
 from index.quotes.text import split_paragraphs
 
 
@@ -240,3 +240,22 @@ def test_she_after_a_surname_husband_and_wife_share_means_the_wife() -> None:
         "\u201cIt is going to be interesting to see what he does with it,\u201d she continued."
     )
     assert speakers(text)[-1] == "Hillary Halvorsen"
+
+
+def _registry(text: str) -> Registry:
+    paragraphs = split_paragraphs(text)
+    return build_registry(text, paragraphs, tuple(False for _ in paragraphs))
+
+
+def test_a_given_name_borne_by_one_gender_introduces_a_person() -> None:
+    registry = _registry("And oh yes, Carly Fiorelli: what, exactly, are her qualifications?")
+    assert [p.name for p in registry.people] == ["Carly Fiorelli"]
+    assert registry.people[0].gender == "female"
+
+
+def test_the_surname_before_a_suffix_is_the_short_form() -> None:
+    registry = _registry(
+        "Representative Morris J. Brooks Jr. of Alabama won. Later Representative Brooks spoke."
+    )
+    brooks = registry.lookup("Brooks")
+    assert brooks is not None and registry.people[brooks].name == "Morris J Brooks Jr"

@@ -396,9 +396,11 @@ def _candidates(text: str, runs: list[_Run]) -> list[_Candidate]:
             candidate.evidence += 1
     for candidate in by_tokens.values():
         if len(candidate.tokens) > 1 and (
-            singles[candidate.tokens[-1]] or singles[candidate.tokens[0]]
+            singles[_surname(candidate.tokens)] or singles[candidate.tokens[0]]
         ):
             candidate.evidence += 1
+        if len(candidate.tokens) in (2, 3) and first_name_gender(candidate.tokens[0]):
+            candidate.evidence += 1  # "Carly Fiorina": a given name borne by one gender
     return list(by_tokens.values())
 
 
@@ -431,7 +433,9 @@ def _with_entities(
         tokens = _entity_tokens(entity)
         if len(tokens) > 1 and tokens not in by_tokens:
             by_tokens[tokens] = _Candidate(tokens, evidence=1)
-    known = {t for c in by_tokens.values() if c.evidence > 0 for t in (c.tokens[0], c.tokens[-1])}
+    known = {
+        t for c in by_tokens.values() if c.evidence > 0 for t in (c.tokens[0], _surname(c.tokens))
+    }
     for entity in named:
         tokens = _entity_tokens(entity)
         if len(tokens) == 1 and tokens not in by_tokens and tokens[0] not in known:
@@ -458,7 +462,8 @@ def _merge_titled_surnames(candidates: list[_Candidate]) -> list[_Candidate]:
             owners = [
                 c
                 for c in full
-                if c.tokens[-1] == candidate.tokens[0] and _introduced_gender(c) in (gender, None)
+                if _surname(c.tokens) == candidate.tokens[0]
+                and _introduced_gender(c) in (gender, None)
             ]
             if len(owners) == 1:
                 owner = owners[0]
@@ -539,7 +544,7 @@ def _short_forms(people: list[_Candidate]) -> dict[str, tuple[int, ...]]:
     for index, person in enumerate(people):
         if len(person.tokens) < 2 and not person.honorific:
             continue
-        for token in {person.tokens[0], person.tokens[-1]}:
+        for token in {person.tokens[0], _surname(person.tokens)}:
             if token.lower() not in NON_NAME_WORDS:
                 forms.setdefault(token, []).append(index)
     return {k: tuple(v) for k, v in forms.items()}
@@ -622,6 +627,15 @@ def _name_tokens(written: str) -> list[str]:
     tokens = [_strip_possessive(t) for t in written.replace(".", ". ").split()]
     tokens = [t for t in tokens if t and t.rstrip(".").lower() not in HONORIFIC_GENDER]
     return [t for t in tokens if t[:1].isalpha()]
+
+
+NAME_SUFFIXES: Final = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _surname(tokens: Sequence[str]) -> str:
+    """The last word of a name before a suffix (``Brooks`` in ``Morris J Brooks Jr``)."""
+    kept = [t for t in tokens if t.rstrip(".").lower() not in NAME_SUFFIXES] or list(tokens)
+    return kept[-1]
 
 
 def _strip_possessive(word: str) -> str:
