@@ -259,3 +259,19 @@ def test_the_surname_before_a_suffix_is_the_short_form() -> None:
     )
     brooks = registry.lookup("Brooks")
     assert brooks is not None and registry.people[brooks].name == "Morris J Brooks Jr"
+
+
+def test_a_pronoun_before_the_one_name_of_a_sentence_tells_nothing_of_its_gender() -> None:
+    registry = _registry(
+        "After the shooting she issued a plan to expand checks. Mayor Lu Obara later adopted a "
+        "similar approach. By Sunday she had canceled a joint rally with Obara."
+    )
+    assert [(p.name, p.gender) for p in registry.people] == [("Lu Obara", None)]
+
+
+def test_the_subject_of_the_verb_whose_statement_says_the_quote_speaks() -> None:
+    text = (
+        "Last year, Marco Rubio issued a statement calling the deal "
+        "\u201ca historic mistake that will haunt us for years.\u201d"
+    )
+    assert speakers(text) == ["Marco Rubio"]

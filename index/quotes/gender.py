@@ -78,7 +78,8 @@ def infer_genders(
         pronouns = _pronoun_genders(text, sentence)
         if len(persons) == 1 and not roles:
             (only,) = persons
-            votes[only].update(pronouns)
+            named_at = mentions[first].start  # "she issued a plan; Obama adopted it": not Obama
+            votes[only].update(_pronoun_genders(text, Span(named_at, sentence.end)))
             previous_single = only
             continue
         for person, gender in _subject_pronouns(text, sentence, mentions[first:last]):
