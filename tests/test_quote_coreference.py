@@ -184,10 +184,11 @@ def test_a_word_the_parser_reads_once_as_a_person_and_more_often_as_a_place_is_n
         Entity(m.start(), m.end(), label, "Clarkston")
         for m, label in zip(re.finditer("Clarkston", text), ("PERSON", "GPE", "GPE"), strict=True)
     )
-    facts = ParseFacts(entities=entities, parsed=((0, len(text)),))
+    subject = frozenset({text.index("Clarkston is")})
+    facts = ParseFacts(entities=entities, parsed=((0, len(text)),), subjects=subject)
     registry = build_registry(text, paragraphs, tuple(False for _ in paragraphs), facts)
     assert "Clarkston" not in [p.name for p in registry.people]
-    alone = ParseFacts(entities=entities[:1], parsed=((0, len(text)),))
+    alone = ParseFacts(entities=entities[:1], parsed=((0, len(text)),), subjects=subject)
     registry = build_registry(text, paragraphs, tuple(False for _ in paragraphs), alone)
     assert "Clarkston" in [p.name for p in registry.people]
 
@@ -275,3 +276,21 @@ def test_the_subject_of_the_verb_whose_statement_says_the_quote_speaks() -> None
         "\u201ca historic mistake that will haunt us for years.\u201d"
     )
     assert speakers(text) == ["Marco Rubio"]
+
+
+def test_a_word_the_parser_reads_as_a_person_but_never_as_a_subject_is_nobody() -> None:
+    text = "Trump wrote on Twitter again. He went back to Twitter later. Twitter loved it."
+    paragraphs = split_paragraphs(text)
+    entities = tuple(
+        Entity(m.start(), m.end(), "PERSON", "Twitter") for m in re.finditer("Twitter", text)
+    )
+    everywhere = ((0, len(text)),)
+    registry = build_registry(
+        text, paragraphs, (False,), ParseFacts(entities=entities[:2], parsed=everywhere)
+    )
+    assert "Twitter" not in [p.name for p in registry.people]
+    subject = ParseFacts(
+        entities=entities, parsed=everywhere, subjects=frozenset({text.rindex("Twitter")})
+    )
+    registry = build_registry(text, paragraphs, (False,), subject)
+    assert "Twitter" in [p.name for p in registry.people]

@@ -441,6 +441,11 @@ def _with_entities(
         if len(tokens) == 1 and tokens not in by_tokens and tokens[0] not in known:
             if _mostly_not_a_person(tokens[0], facts):
                 continue  # "Clarkston" read once as a person, elsewhere as the town it is
+            if not any(
+                run.tokens == tokens and facts.has_subject_between(run.start, run.end)
+                for run in runs
+            ):
+                continue  # "on Twitter", "to Twitter": never the subject of a verb
             by_tokens[tokens] = _Candidate(tokens, evidence=1)
     return [*by_tokens.values(), *namesakes]
 
