@@ -294,3 +294,22 @@ def test_a_word_the_parser_reads_as_a_person_but_never_as_a_subject_is_nobody() 
     )
     registry = build_registry(text, paragraphs, (False,), subject)
     assert "Twitter" in [p.name for p in registry.people]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        (
+            "Admiral Harry Harris leads the United States Pacific Command, who said so. Later "
+            "Pacific Command said it again.",
+            ["Harry Harris"],
+        ),
+        (
+            "In San Francisco, Juan Manriquez carried a photo at the Pride March, 46, who said "
+            "so. Pride March said it again.",
+            ["Juan Manriquez"],
+        ),
+    ],
+)
+def test_a_command_or_a_march_is_no_person(text: str, people: list[str]) -> None:
+    assert [p.name for p in _registry(text).people] == people

@@ -260,7 +260,8 @@ ORGANISATION_WORDS: Final = _words(
     airlines airline rail railways railway club fc united city county street avenue
     road square airport station service authority board commission parliament
     senate congress union federation league open cup championship festival
-    weather trust fund society review series"""
+    weather trust fund society review series command academy coalition alliance caucus
+    center centre project initiative institution museum march parade conference"""
 )
 """Words that make a capitalised phrase an organisation, place or work, not a person."""
 
