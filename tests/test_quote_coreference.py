@@ -313,3 +313,25 @@ def test_a_word_the_parser_reads_as_a_person_but_never_as_a_subject_is_nobody() 
 )
 def test_a_command_or_a_march_is_no_person(text: str, people: list[str]) -> None:
     assert [p.name for p in _registry(text).people] == people
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Bernie Sanders spoke in Miami on Sunday.\n\nHis campaign protested that the rules "
+            "were \u201cunfair to every independent voter in the state.\u201d",
+            "Bernie Sanders's campaign",
+        ),
+        (
+            "Hillary Clinton spoke in Miami on Sunday, and Clinton talks freely now. Her economic "
+            "plan promises to \u201clift up participation in the workforce, especially for "
+            "women.\u201d",
+            "Hillary Clinton",
+        ),
+    ],
+)
+def test_his_campaign_and_her_plan_speak_for_the_person_the_possessive_means(
+    text: str, speaker: str
+) -> None:
+    assert speakers(text) == [speaker]

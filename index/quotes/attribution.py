@@ -88,6 +88,14 @@ _OWNED: Final = re.compile(
     rf"^(?:(?i:the)\s+)?(?P<owner>{NAME}?)(?:['’]s)?\s+(?P<body>(?i:campaign|office|camp|team))$"
 )
 """``Mrs. Clinton's campaign``, ``the Trump campaign``: a person's organisation speaks."""
+OWNED_BODIES: Final = frozenset({"campaign", "office", "camp", "team", "staff"})
+_VOICE_OF_AN_OWNER: Final = re.compile(
+    r"^(?P<owner>(?i:his|her))\s+(?:[\w\-]+\s+){0,2}?(?P<body>(?i:campaign|office|camp|team|staff"
+    r"|statement|plan|proposal|account|letter|memo|memoir|book|website|column|tweet|post|speech"
+    r"|remarks|comments|platform|ad|op-ed|email))$"
+)
+"""``His campaign``, ``her economic plan``: a person's organisation or words speak
+for the person a possessive pronoun refers to."""
 _INITIALS: Final = re.compile(r"[A-Z]{2,3}")
 _DATELINE_END: Final = re.compile(r"\s*(?:--|[—–-]|\(|,\s+[A-Z][a-z]+\.?\s+\d)")
 _MAX_SUBJECT: Final = 100
@@ -578,6 +586,9 @@ class _Attributor:
         if owned is not None:
             owner = self._name(owned.group("owner"), reference.start)
             return f"{owner}'s {owned.group('body').lower()}" if owner else None
+        voiced = _VOICE_OF_AN_OWNER.match(reference.text)
+        if voiced is not None:
+            return self._owner_of(voiced, reference.start)
         family, gender = role_of(reference.text)
         determiner, _, rest = reference.text.partition(" ")
         definite = determiner.lower() in {"the", "its", "their"}
@@ -595,6 +606,17 @@ class _Attributor:
         if determiner.lower() == "the" and family is None:
             return organisation_before(self.layout.masked, rest, reference.start)
         return None
+
+    def _owner_of(self, voiced: re.Match[str], position: int) -> str | None:
+        """``His campaign`` / ``her economic plan``: the person the possessive refers to
+        (that person's campaign, office or team)."""
+        gender = PRONOUN_GENDER[voiced.group("owner").lower()]
+        owner = self._recent_speaker(position, gender) if gender else None
+        owner = owner or self._antecedent_name(position, gender, frozenset())
+        body = voiced.group("body").lower()
+        if owner is None or body not in OWNED_BODIES:
+            return owner
+        return f"{owner}'s {body}"
 
     # -- quotes inside quotes --------------------------------------------------------------
 
