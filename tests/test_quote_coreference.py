@@ -321,7 +321,7 @@ def test_a_command_or_a_march_is_no_person(text: str, people: list[str]) -> None
         (
             "Bernie Sanders spoke in Miami on Sunday.\n\nHis campaign protested that the rules "
             "were \u201cunfair to every independent voter in the state.\u201d",
-            "Bernie Sanders's campaign",
+            "Bernie Sanders campaign",
         ),
         (
             "Hillary Clinton spoke in Miami on Sunday, and Clinton talks freely now. Her economic "

@@ -27,6 +27,7 @@ from index.quotes.coreference import (
     Timeline,
     build_timeline,
     organisation_before,
+    organisation_of,
     role_of,
 )
 from index.quotes.cues import (
@@ -585,7 +586,7 @@ class _Attributor:
         owned = _OWNED.match(reference.text)
         if owned is not None:
             owner = self._name(owned.group("owner"), reference.start)
-            return f"{owner}'s {owned.group('body').lower()}" if owner else None
+            return organisation_of(owner, owned.group("body")) if owner else None
         voiced = _VOICE_OF_AN_OWNER.match(reference.text)
         if voiced is not None:
             return self._owner_of(voiced, reference.start)
@@ -616,7 +617,7 @@ class _Attributor:
         body = voiced.group("body").lower()
         if owner is None or body not in OWNED_BODIES:
             return owner
-        return f"{owner}'s {body}"
+        return organisation_of(owner, body)
 
     # -- quotes inside quotes --------------------------------------------------------------
 

@@ -239,8 +239,15 @@ def _owner_before(masked: str, head: str, position: int) -> str | None:
     for match in owned.finditer(masked, max(0, position - MAX_ORGANISATION_BACK), position):
         owner = re.sub(r"^The\s+", "", match.group("owner"))
         if owner != "The" and owner.split()[-1].lower() not in NON_NAME_WORDS:
-            found = f"{owner} {head}"
+            found = organisation_of(owner, head)
     return found
+
+
+def organisation_of(owner: str, body: str) -> str:
+    """How a person's campaign, office or team is named as a speaker: ``Clinton campaign``
+    (as PolNeAR's canonical speakers write it), however the article writes it (``Mrs.
+    Clinton's campaign``, ``the Clinton campaign``, ``her campaign``)."""
+    return f"{owner} {body.lower()}"
 
 
 def role_of(phrase: str) -> tuple[str | None, Gender | None]:
