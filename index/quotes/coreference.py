@@ -207,7 +207,7 @@ _ORGANISATION_NAME: Final = re.compile(
 OWNED_SPEAKERS: Final = frozenset({"campaign", "administration", "team", "camp", "staff", "member"})
 """Nouns a name is written before (``the Clinton campaign``, ``an RNC member``) that speak
 for it: ``the campaign`` later is that campaign."""
-MAX_ORGANISATION_BACK: Final = 3000
+MAX_ORGANISATION_BACK: Final = 12000
 """How far back (characters) ``the council`` looks for the council's name."""
 
 
