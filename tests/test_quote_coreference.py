@@ -337,20 +337,25 @@ def test_his_campaign_and_her_plan_speak_for_the_person_the_possessive_means(
     assert speakers(text) == [speaker]
 
 
-def test_the_name_after_a_role_and_its_time_is_the_speaker() -> None:
-    text = (
-        "Paul Manafort pressed diplomats in Ukraine.\n\nWith Mr. Manafort's help, the party was "
-        "''working to change its image into that of a legitimate political party,'' wrote the "
-        "American ambassador at the time, John E. Herbst."
-    )
-    assert speakers(text) == ["John E Herbst"]
+_FILLER = "The deficit grew again this year, and lawmakers argued about it for weeks. " * 60
 
 
-def test_the_budget_office_is_the_office_named_far_before() -> None:
-    filler = "The deficit grew again this year, and lawmakers argued about it for weeks. " * 60
-    text = (
-        f"The Congressional Budget Office published its outlook on Tuesday.\n\n{filler}\n\n"
-        "Over the long term, according to the budget office, the rise in annual deficits "
-        "''is mainly attributable to the aging of the population.''"
-    )
-    assert speakers(text) == ["Congressional Budget Office"]
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (  # a name after a role and a phrase of time
+            "Paul Manafort pressed diplomats in Ukraine.\n\nWith Mr. Manafort's help, the party "
+            "was ''working to change its image into that of a legitimate political party,'' wrote "
+            "the American ambassador at the time, John E. Herbst.",
+            "John E Herbst",
+        ),
+        (  # the office named far before
+            f"The Congressional Budget Office published its outlook on Tuesday.\n\n{_FILLER}\n\n"
+            "Over the long term, according to the budget office, the rise in annual deficits "
+            "''is mainly attributable to the aging of the population.''",
+            "Congressional Budget Office",
+        ),
+    ],
+)
+def test_a_role_or_an_office_is_the_name_it_stands_for(text: str, speaker: str) -> None:
+    assert speakers(text) == [speaker]
