@@ -309,9 +309,14 @@ def test_a_word_the_parser_reads_as_a_person_but_never_as_a_subject_is_nobody() 
             "so. Pride March said it again.",
             ["Juan Manriquez"],
         ),
+        (
+            "Bernie Sanders, 74, spoke first. Top Sanders aide Tad Devine, who runs the ads, said "
+            "so. Top Sanders, 50, said it again.",
+            ["Bernie Sanders", "Tad Devine"],
+        ),
     ],
 )
-def test_a_command_or_a_march_is_no_person(text: str, people: list[str]) -> None:
+def test_a_command_a_march_or_a_top_aide_is_no_person(text: str, people: list[str]) -> None:
     assert [p.name for p in _registry(text).people] == people
 
 
