@@ -11,13 +11,22 @@ from index.quotes.text import split_paragraphs
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Hillary", "female"), ("margaret", "female"), ("Donald", "male"), ("MIKE", "male")],
+    [
+        ("Hillary", "female"),
+        ("margaret", "female"),
+        ("Donald", "male"),
+        ("MIKE", "male"),
+        ("RoseAnn", "female"),
+        ("Huma", "female"),
+        ("Reince", "male"),
+        ("Rahm", "male"),
+    ],
 )
 def test_clearly_gendered_names(name: str, expected: str) -> None:
     assert first_name_gender(name) == expected
 
 
-@pytest.mark.parametrize("name", ["Chris", "Kelly", "Jordan", "Zorblax", ""])
+@pytest.mark.parametrize("name", ["Chris", "Kelly", "Jordan", "Marty", "Marine", "Zorblax", ""])
 def test_names_given_to_both_or_unknown_stay_unknown(name: str) -> None:
     assert first_name_gender(name) is None
 
