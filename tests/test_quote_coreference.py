@@ -364,3 +364,20 @@ _FILLER = "The deficit grew again this year, and lawmakers argued about it for w
 )
 def test_a_role_or_an_office_is_the_name_it_stands_for(text: str, speaker: str) -> None:
     assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        (
+            "Secretary of State John Kerrigan, 72, flew to Vienna. Kerrigan said so.",
+            ["John Kerrigan"],
+        ),
+        ("Like Tom Hale, who spoke first, the mayor said so. Hale agreed.", ["Tom Hale"]),
+        ("Unlike Tom Hale, who spoke first, the mayor said so. Hale agreed.", ["Tom Hale"]),
+    ],
+)
+def test_a_preposition_or_of_state_before_a_name_is_no_part_of_it(
+    text: str, people: list[str]
+) -> None:
+    assert [p.name for p in _registry(text).people] == people

@@ -278,7 +278,9 @@ NON_NAME_WORDS: Final = _words(
     next new old is are was were be been being has have had do does did will would can
     could shall should may might must got get gets let lets make makes made
     monday tuesday wednesday thursday friday saturday sunday january february march
-    april may june july august september october november december"""
+    april may june july august september october november december among amid like
+    unlike neither either given besides against whatever whoever through across toward
+    towards upon beyond except via"""
 )
 """Capitalised words (at a sentence start, in headlines) that are not name parts."""
 

@@ -316,6 +316,7 @@ TITLE_HEAD_WORDS: Final = ROLE_PREFIX_WORDS | {
     "colonel",
     "major",
     "admiral",
+    "state",
 }
 """Words that end a title glued in front of a name: everything up to the last of them is
 the title (``Senate Majority Whip John Cornyn``, ``Russian President Vladimir Putin``)."""
