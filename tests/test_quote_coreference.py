@@ -381,3 +381,17 @@ def test_a_preposition_or_of_state_before_a_name_is_no_part_of_it(
     text: str, people: list[str]
 ) -> None:
     assert [p.name for p in _registry(text).people] == people
+
+
+def test_it_is_the_campaign_of_a_person_written_just_before() -> None:
+    text = (
+        "Donald Trump said women should be punished. Trump\u2019s campaign immediately "
+        "backtracked, putting out a statement. In cases of abortion, it said, \u201cthe woman is "
+        "a victim.\u201d"
+    )
+    assert speakers(text) == ["Donald Trump campaign"]
+    unnamed = (
+        "The company sold the plant in May. In a statement, it said the sale was \u201cthe right "
+        "decision for our workers.\u201d"
+    )
+    assert speakers(unnamed) == [None]

@@ -89,6 +89,11 @@ _OWNED: Final = re.compile(
     rf"^(?:(?i:the)\s+)?(?P<owner>{NAME}?)(?:['’]s)?\s+(?P<body>(?i:campaign|office|camp|team))$"
 )
 """``Mrs. Clinton's campaign``, ``the Trump campaign``: a person's organisation speaks."""
+_OWNED_IN_NARRATIVE: Final = re.compile(
+    rf"\b(?P<owner>{NAME}?)['’]s\s+(?P<body>campaign|office|camp|team)\b"
+    rf"|\b(?i:the)\s+(?P<named>{NAME}?)\s+(?P<named_body>campaign|office|camp|team)\b"
+)
+"""A person's campaign, office or team written in the narrative, that ``it`` may refer to."""
 OWNED_BODIES: Final = frozenset({"campaign", "office", "camp", "team", "staff"})
 _VOICE_OF_AN_OWNER: Final = re.compile(
     r"^(?P<owner>(?i:his|her))\s+(?:[\w\-]+\s+){0,2}?(?P<body>(?i:campaign|office|camp|team|staff"
@@ -521,6 +526,8 @@ class _Attributor:
 
     def _pronoun(self, written: str, position: int) -> str | None:
         lowered = written.lower()
+        if lowered == "it":
+            return self._organisation_it(position)
         gender = NOMINATIVE_PRONOUNS.get(lowered) or OBJECT_PRONOUNS.get(lowered)
         if gender is None:
             return None
@@ -530,6 +537,19 @@ class _Attributor:
         return self._antecedent_name(position, gender, frozenset()) or self._only_person_before(
             position, gender
         )
+
+    def _organisation_it(self, position: int) -> str | None:
+        """``Trump's campaign backtracked. … it said``: the last campaign, office or team of a
+        person written in this sentence or the one before."""
+        sentences = self.timeline.sentences
+        current = self.timeline.sentence_at(position)
+        start = sentences[max(0, current - 1)].start if sentences else 0
+        found = None
+        for match in _OWNED_IN_NARRATIVE.finditer(self.layout.masked, start, position):
+            owner = self._name(match.group("owner") or match.group("named"), match.start())
+            if owner is not None:
+                found = organisation_of(owner, match.group("body") or match.group("named_body"))
+        return found
 
     def _only_person_before(self, position: int, gender: Gender | None) -> str | None:
         """The one person the parser recognises in the nearest sentence before a pronoun
