@@ -12,7 +12,7 @@ from index.quotes.extraction import extract_quotes_of_articles
 from index.sentences import split_sentences
 from index.speakers import SpeakerDirectory
 
-QUOTE_EXTRACTOR_VERSION = 2
+QUOTE_EXTRACTOR_VERSION = 3
 """Bumped when the quotes found or their speakers change, so an index built before does not
 reuse its stored quotes (nor the passages, which are chunked around the quotes)."""
 QuoteExtractor = Callable[[Article, CleanedArticle], list[Quote]]

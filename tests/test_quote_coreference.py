@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from index.quotes import extract_quotes
-from index.quotes.people import build_registry
+from index.quotes.entities import Entity, ParseFacts
+from index.quotes.people import Registry, build_registry
 from index.quotes.text import split_paragraphs
 
 
@@ -156,3 +159,236 @@ def test_a_document_is_no_speaker_for_the_name_written_before_it() -> None:
         'The order said the county "must reopen the polling places at once."'
     )
     assert speakers(text) == [None]
+
+
+@pytest.mark.parametrize(
+    "leader",
+    [
+        "The leader of the Civic League, Jonathan Greenwald,",
+        "The leader of the union, Jonathan Greenwald,",
+    ],
+)
+def test_a_role_noun_is_the_person_named_in_apposition_to_it(leader: str) -> None:
+    text = (
+        "Mayor Tom Hale opened the meeting on Monday.\n\n"
+        f"{leader} warned against the cuts. He said the families "
+        '"know all too well what can happen when one group is singled out."'
+    )
+    assert speakers(text) == ["Jonathan Greenwald"]
+
+
+def test_a_word_the_parser_reads_once_as_a_person_and_more_often_as_a_place_is_nobody() -> None:
+    text = "Luay Sami moved to Clarkston. Clarkston is small. People in Clarkston are kind."
+    paragraphs = split_paragraphs(text)
+    entities = tuple(
+        Entity(m.start(), m.end(), label, "Clarkston")
+        for m, label in zip(re.finditer("Clarkston", text), ("PERSON", "GPE", "GPE"), strict=True)
+    )
+    subject = frozenset({text.index("Clarkston is")})
+    facts = ParseFacts(entities=entities, parsed=((0, len(text)),), subjects=subject)
+    registry = build_registry(text, paragraphs, tuple(False for _ in paragraphs), facts)
+    assert "Clarkston" not in [p.name for p in registry.people]
+    alone = ParseFacts(entities=entities[:1], parsed=((0, len(text)),), subjects=subject)
+    registry = build_registry(text, paragraphs, tuple(False for _ in paragraphs), alone)
+    assert "Clarkston" in [p.name for p in registry.people]
+
+
+def test_the_name_in_apposition_to_the_subject_is_the_subject() -> None:
+    text = (
+        "Tom Cole has run the city since 2002.\n\nCole's pollster, Douglas Shane, says his man "
+        'has the money and the time. "The mayor would be able to build support rapidly," he says.'
+    )
+    assert speakers(text) == ["Douglas Shane"]
+
+
+def test_mrs_and_mr_with_one_surname_are_the_wife_and_the_husband() -> None:
+    text = (
+        '"We will win," said Bill Halvorsen on Monday, and "we will," said Hillary Halvorsen.\n\n'
+        "Mr. Halvorsen stayed silent. A woman asked Mrs. Halvorsen about the women who said "
+        "they were harassed by Mr. Halvorsen.\n\nMrs. Halvorsen did not hesitate."
+    )
+    paragraphs = split_paragraphs(text)
+    registry = build_registry(text, paragraphs, tuple(False for _ in paragraphs))
+    wife = registry.lookup("Mrs. Halvorsen")
+    assert wife is not None and registry.people[wife].name == "Hillary Halvorsen"
+    last = text.rindex("Mrs. Halvorsen")
+    assert [registry.people[m.person].name for m in registry.mentions if m.start >= last] == [
+        "Hillary Halvorsen"
+    ]
+    husband = registry.lookup("Mr. Halvorsen")
+    assert husband is not None and registry.people[husband].name == "Bill Halvorsen"
+
+
+def test_a_party_and_state_after_a_name_introduce_a_politician() -> None:
+    text = (
+        "The report was sent to several committees on Monday.\n\n"
+        "House Intelligence Republican Mike Pomper (R-Kans.), who has seen the messages, agreed "
+        'with that point.\n\n"Some of the information in these emails presents a risk to our '
+        'security," he said.'
+    )
+    assert speakers(text) == ["Mike Pomper"]
+
+
+def test_she_after_a_surname_husband_and_wife_share_means_the_wife() -> None:
+    text = (
+        "Hillary Halvorsen appeared on the morning show on Friday.\n\n"
+        "Halvorsen and her husband, former President Bill Halvorsen, attended the wedding in "
+        "2005. She has since said that it was fun.\n\n"
+        "\u201cI actually said she is right. He is fun,\u201d the host said.\n\n"
+        "But he wanted to know, \u201cHow surprised are you?\u201d\n\n"
+        "\u201cI think it has been most surprising to see him traffic in prejudice,\u201d "
+        "Halvorsen said. \u201cSome of his comments do not fit.\u201d\n\n"
+        "\u201cIt is going to be interesting to see what he does with it,\u201d she continued."
+    )
+    assert speakers(text)[-1] == "Hillary Halvorsen"
+
+
+def _registry(text: str) -> Registry:
+    paragraphs = split_paragraphs(text)
+    return build_registry(text, paragraphs, tuple(False for _ in paragraphs))
+
+
+def test_a_given_name_borne_by_one_gender_introduces_a_person() -> None:
+    registry = _registry("And oh yes, Carly Fiorelli: what, exactly, are her qualifications?")
+    assert [p.name for p in registry.people] == ["Carly Fiorelli"]
+    assert registry.people[0].gender == "female"
+
+
+def test_the_surname_before_a_suffix_is_the_short_form() -> None:
+    registry = _registry(
+        "Representative Morris J. Brooks Jr. of Alabama won. Later Representative Brooks spoke."
+    )
+    brooks = registry.lookup("Brooks")
+    assert brooks is not None and registry.people[brooks].name == "Morris J Brooks Jr"
+
+
+def test_a_pronoun_before_the_one_name_of_a_sentence_tells_nothing_of_its_gender() -> None:
+    registry = _registry(
+        "After the shooting she issued a plan to expand checks. Mayor Lu Obara later adopted a "
+        "similar approach. By Sunday she had canceled a joint rally with Obara."
+    )
+    assert [(p.name, p.gender) for p in registry.people] == [("Lu Obara", None)]
+
+
+def test_the_subject_of_the_verb_whose_statement_says_the_quote_speaks() -> None:
+    text = (
+        "Last year, Marco Rubio issued a statement calling the deal "
+        "\u201ca historic mistake that will haunt us for years.\u201d"
+    )
+    assert speakers(text) == ["Marco Rubio"]
+
+
+def test_a_word_the_parser_reads_as_a_person_but_never_as_a_subject_is_nobody() -> None:
+    text = "Trump wrote on Twitter again. He went back to Twitter later. Twitter loved it."
+    paragraphs = split_paragraphs(text)
+    entities = tuple(
+        Entity(m.start(), m.end(), "PERSON", "Twitter") for m in re.finditer("Twitter", text)
+    )
+    everywhere = ((0, len(text)),)
+    registry = build_registry(
+        text, paragraphs, (False,), ParseFacts(entities=entities[:2], parsed=everywhere)
+    )
+    assert "Twitter" not in [p.name for p in registry.people]
+    subject = ParseFacts(
+        entities=entities, parsed=everywhere, subjects=frozenset({text.rindex("Twitter")})
+    )
+    registry = build_registry(text, paragraphs, (False,), subject)
+    assert "Twitter" in [p.name for p in registry.people]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        (
+            "Admiral Harry Harris leads the United States Pacific Command, who said so. Later "
+            "Pacific Command said it again.",
+            ["Harry Harris"],
+        ),
+        (
+            "In San Francisco, Juan Manriquez carried a photo at the Pride March, 46, who said "
+            "so. Pride March said it again.",
+            ["Juan Manriquez"],
+        ),
+        (
+            "Bernie Sanders, 74, spoke first. Top Sanders aide Tad Devine, who runs the ads, said "
+            "so. Top Sanders, 50, said it again.",
+            ["Bernie Sanders", "Tad Devine"],
+        ),
+    ],
+)
+def test_a_command_a_march_or_a_top_aide_is_no_person(text: str, people: list[str]) -> None:
+    assert [p.name for p in _registry(text).people] == people
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Bernie Sanders spoke in Miami on Sunday.\n\nHis campaign protested that the rules "
+            "were \u201cunfair to every independent voter in the state.\u201d",
+            "Bernie Sanders campaign",
+        ),
+        (
+            "Hillary Clinton spoke in Miami on Sunday, and Clinton talks freely now. Her economic "
+            "plan promises to \u201clift up participation in the workforce, especially for "
+            "women.\u201d",
+            "Hillary Clinton",
+        ),
+        (  # "it" after a person's campaign
+            "Donald Trump said women should be punished. Trump\u2019s campaign immediately "
+            "backtracked, putting out a statement. In cases of abortion, it said, \u201cthe woman "
+            "is a victim.\u201d",
+            "Donald Trump campaign",
+        ),
+        (  # "it" with no person's organisation before: nobody
+            "The company sold the plant in May. In a statement, it said the sale was \u201cthe "
+            "right decision for our workers.\u201d",
+            None,
+        ),
+    ],
+)
+def test_his_campaign_and_her_plan_speak_for_the_person_the_possessive_means(
+    text: str, speaker: str | None
+) -> None:
+    assert speakers(text) == [speaker]
+
+
+_FILLER = "The deficit grew again this year, and lawmakers argued about it for weeks. " * 60
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (  # a name after a role and a phrase of time
+            "Paul Manafort pressed diplomats in Ukraine.\n\nWith Mr. Manafort's help, the party "
+            "was ''working to change its image into that of a legitimate political party,'' wrote "
+            "the American ambassador at the time, John E. Herbst.",
+            "John E Herbst",
+        ),
+        (  # the office named far before
+            f"The Congressional Budget Office published its outlook on Tuesday.\n\n{_FILLER}\n\n"
+            "Over the long term, according to the budget office, the rise in annual deficits "
+            "''is mainly attributable to the aging of the population.''",
+            "Congressional Budget Office",
+        ),
+    ],
+)
+def test_a_role_or_an_office_is_the_name_it_stands_for(text: str, speaker: str) -> None:
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        (
+            "Secretary of State John Kerrigan, 72, flew to Vienna. Kerrigan said so.",
+            ["John Kerrigan"],
+        ),
+        ("Like Tom Hale, who spoke first, the mayor said so. Hale agreed.", ["Tom Hale"]),
+        ("Unlike Tom Hale, who spoke first, the mayor said so. Hale agreed.", ["Tom Hale"]),
+    ],
+)
+def test_a_preposition_or_of_state_before_a_name_is_no_part_of_it(
+    text: str, people: list[str]
+) -> None:
+    assert [p.name for p in _registry(text).people] == people

@@ -27,6 +27,7 @@ from index.quotes.coreference import (
     Timeline,
     build_timeline,
     organisation_before,
+    organisation_of,
     role_of,
 )
 from index.quotes.cues import (
@@ -88,6 +89,19 @@ _OWNED: Final = re.compile(
     rf"^(?:(?i:the)\s+)?(?P<owner>{NAME}?)(?:['’]s)?\s+(?P<body>(?i:campaign|office|camp|team))$"
 )
 """``Mrs. Clinton's campaign``, ``the Trump campaign``: a person's organisation speaks."""
+_OWNED_IN_NARRATIVE: Final = re.compile(
+    rf"\b(?P<owner>{NAME}?)['’]s\s+(?P<body>campaign|office|camp|team)\b"
+    rf"|\b(?i:the)\s+(?P<named>{NAME}?)\s+(?P<named_body>campaign|office|camp|team)\b"
+)
+"""A person's campaign, office or team written in the narrative, that ``it`` may refer to."""
+OWNED_BODIES: Final = frozenset({"campaign", "office", "camp", "team", "staff"})
+_VOICE_OF_AN_OWNER: Final = re.compile(
+    r"^(?P<owner>(?i:his|her))\s+(?:[\w\-]+\s+){0,2}?(?P<body>(?i:campaign|office|camp|team|staff"
+    r"|statement|plan|proposal|account|letter|memo|memoir|book|website|column|tweet|post|speech"
+    r"|remarks|comments|platform|ad|op-ed|email))$"
+)
+"""``His campaign``, ``her economic plan``: a person's organisation or words speak
+for the person a possessive pronoun refers to."""
 _INITIALS: Final = re.compile(r"[A-Z]{2,3}")
 _DATELINE_END: Final = re.compile(r"\s*(?:--|[—–-]|\(|,\s+[A-Z][a-z]+\.?\s+\d)")
 _MAX_SUBJECT: Final = 100
@@ -512,6 +526,8 @@ class _Attributor:
 
     def _pronoun(self, written: str, position: int) -> str | None:
         lowered = written.lower()
+        if lowered == "it":
+            return self._organisation_it(position)
         gender = NOMINATIVE_PRONOUNS.get(lowered) or OBJECT_PRONOUNS.get(lowered)
         if gender is None:
             return None
@@ -521,6 +537,19 @@ class _Attributor:
         return self._antecedent_name(position, gender, frozenset()) or self._only_person_before(
             position, gender
         )
+
+    def _organisation_it(self, position: int) -> str | None:
+        """``Trump's campaign backtracked. … it said``: the last campaign, office or team of a
+        person written in this sentence or the one before."""
+        sentences = self.timeline.sentences
+        current = self.timeline.sentence_at(position)
+        start = sentences[max(0, current - 1)].start if sentences else 0
+        found = None
+        for match in _OWNED_IN_NARRATIVE.finditer(self.layout.masked, start, position):
+            owner = self._name(match.group("owner") or match.group("named"), match.start())
+            if owner is not None:
+                found = organisation_of(owner, match.group("body") or match.group("named_body"))
+        return found
 
     def _only_person_before(self, position: int, gender: Gender | None) -> str | None:
         """The one person the parser recognises in the nearest sentence before a pronoun
@@ -577,7 +606,10 @@ class _Attributor:
         owned = _OWNED.match(reference.text)
         if owned is not None:
             owner = self._name(owned.group("owner"), reference.start)
-            return f"{owner}'s {owned.group('body').lower()}" if owner else None
+            return organisation_of(owner, owned.group("body")) if owner else None
+        voiced = _VOICE_OF_AN_OWNER.match(reference.text)
+        if voiced is not None:
+            return self._owner_of(voiced, reference.start)
         family, gender = role_of(reference.text)
         determiner, _, rest = reference.text.partition(" ")
         definite = determiner.lower() in {"the", "its", "their"}
@@ -595,6 +627,17 @@ class _Attributor:
         if determiner.lower() == "the" and family is None:
             return organisation_before(self.layout.masked, rest, reference.start)
         return None
+
+    def _owner_of(self, voiced: re.Match[str], position: int) -> str | None:
+        """``His campaign`` / ``her economic plan``: the person the possessive refers to
+        (that person's campaign, office or team)."""
+        gender = PRONOUN_GENDER[voiced.group("owner").lower()]
+        owner = self._recent_speaker(position, gender) if gender else None
+        owner = owner or self._antecedent_name(position, gender, frozenset())
+        body = voiced.group("body").lower()
+        if owner is None or body not in OWNED_BODIES:
+            return owner
+        return organisation_of(owner, body)
 
     # -- quotes inside quotes --------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Final
 
@@ -61,6 +61,9 @@ class Mention:
     (or not parsed). The lower, the likelier a later pronoun means it."""
     partner: bool = False
     """An object of its sentence's main verb (``X spoke to Y``)."""
+    namesakes: tuple[int, ...] = ()
+    """Everybody a short form written alone may mean (``Clinton``: Hillary or Bill): a
+    pronoun of the other gender than ``person`` may still mean one of them."""
 
 
 class Timeline:
@@ -136,6 +139,7 @@ def build_timeline(
     timeline = Timeline(sentences, registry)
     ordered, main = sorted(facts.subjects), sorted(facts.main_subjects)
     partners = sorted(facts.main_objects)
+    named_at = {m.start: m.person for m in registry.mentions}
     for start, end, kind, named, gender, family, definite in _raw_mentions(
         masked, paragraphs, registry
     ):
@@ -143,12 +147,28 @@ def build_timeline(
         if kind is MentionKind.PRONOUN:
             person = timeline.antecedent(start, gender)
         elif kind is MentionKind.ROLE:
-            person = _resolve_role(timeline, start, family, gender, definite)
+            person = _named_in_apposition(masked, end, named_at)
+            if person is None:
+                person = _resolve_role(timeline, start, family, gender, definite)
         salience = 2 - _any_between(ordered, start, end) - _any_between(main, start, end)
         partner = _any_between(partners, start, end)
         sentence = timeline.sentence_at(start)
-        timeline.add(Mention(start, end, kind, sentence, person, salience, partner))
+        namesakes = (
+            registry.short_forms.get(masked[start:end], ()) if kind is MentionKind.NAME else ()
+        )
+        timeline.add(Mention(start, end, kind, sentence, person, salience, partner, namesakes))
     return timeline
+
+
+_APPOSITION_COMMA: Final = re.compile(
+    r"(?:[^\S\n]+(?:of|for|at|to|in)[^\S\n]+[^,;:\"“”\n]{1,60}?)?,[^\S\n]+"
+)
+
+
+def _named_in_apposition(masked: str, end: int, named_at: dict[int, int]) -> int | None:
+    """``the leader of the union, Jo Diaz,``: the person named right after a role noun."""
+    comma = _APPOSITION_COMMA.match(masked, end)
+    return named_at.get(comma.end()) if comma is not None else None
 
 
 def _any_between(ordered: list[int], start: int, end: int) -> bool:
@@ -187,7 +207,7 @@ _ORGANISATION_NAME: Final = re.compile(
 OWNED_SPEAKERS: Final = frozenset({"campaign", "administration", "team", "camp", "staff", "member"})
 """Nouns a name is written before (``the Clinton campaign``, ``an RNC member``) that speak
 for it: ``the campaign`` later is that campaign."""
-MAX_ORGANISATION_BACK: Final = 3000
+MAX_ORGANISATION_BACK: Final = 12000
 """How far back (characters) ``the council`` looks for the council's name."""
 
 
@@ -219,8 +239,15 @@ def _owner_before(masked: str, head: str, position: int) -> str | None:
     for match in owned.finditer(masked, max(0, position - MAX_ORGANISATION_BACK), position):
         owner = re.sub(r"^The\s+", "", match.group("owner"))
         if owner != "The" and owner.split()[-1].lower() not in NON_NAME_WORDS:
-            found = f"{owner} {head}"
+            found = organisation_of(owner, head)
     return found
+
+
+def organisation_of(owner: str, body: str) -> str:
+    """How a person's campaign, office or team is named as a speaker: ``Clinton campaign``
+    (as PolNeAR's canonical speakers write it), however the article writes it (``Mrs.
+    Clinton's campaign``, ``the Clinton campaign``, ``her campaign``)."""
+    return f"{owner} {body.lower()}"
 
 
 def role_of(phrase: str) -> tuple[str | None, Gender | None]:
@@ -287,15 +314,16 @@ def antecedent(
             return True
         return allow_unknown and known is None
 
+    def fitting(mention: Mention, allow_unknown: bool) -> Mention | None:
+        if mention.person is None or compatible(mention.person, allow_unknown):
+            return mention
+        namesake = next((p for p in mention.namesakes if compatible(p, False)), None)
+        return None if namesake is None else replace(mention, person=namesake)
+
     def candidates(sentence: int, allow_unknown: bool) -> list[Mention]:
+        fit = (fitting(m, allow_unknown) for m in timeline.in_sentence(sentence))
         return sorted(
-            (
-                m
-                for m in timeline.in_sentence(sentence)
-                if m.start < position
-                and m.person is not None
-                and compatible(m.person, allow_unknown)
-            ),
+            (m for m in fit if m is not None and m.start < position and m.person is not None),
             key=lambda m: (
                 m.salience,
                 m.salience < UNKNOWN and m.kind is MentionKind.PRONOUN,

@@ -120,9 +120,11 @@ _ANONYMOUS: Final = (
     r"|\b(?i:residents|officials|critics|witnesses|sources|experts|analysts|neighbours"
     r"|neighbors|people|others|organisers|organizers|campaigners|police|fans|locals)"
 )
+_ROLE_TAIL: Final = r"(?:[^\S\n]+(?:at|of|for|in|to|on)[^\S\n]+[a-z][^,;:\"“”\n]{0,40}?)?"
+"""``at the time`` in ``the American ambassador at the time, John E. Herbst``."""
 _DESCRIBED: Final = r"(?i:the|a|an|his|her|their|its)\s+(?:[\w'’\-]+\s+){0,3}?[\w'’\-]+"
 REFERENCE: Final = (
-    rf"(?P<role>{ROLE_PHRASE})(?:,\s+(?P<role_name>{NAME})(?=\s*[,.;:]|$))?"
+    rf"(?P<role>{ROLE_PHRASE})(?:{_ROLE_TAIL},\s+(?P<role_name>{NAME})(?=\s*[,.;:]|$))?"
     rf"|{_DESCRIBED},\s+(?P<described_name>{NAME})(?=\s*[,.;:]|$)"
     rf"|(?P<pronoun>{_PRONOUN})"
     rf"|(?P<name>{NAME})(?:,\s+(?P<name_role>{ROLE_PHRASE}))?"

@@ -90,7 +90,7 @@ def parse_facts(parsed: ParsedArticle, masked: str) -> ParseFacts:
         for token in doc:
             position = offset + token.idx
             if token.dep_ in _SUBJECTS and not _masked(masked, position, position + 1):
-                together = [offset + t.idx for t in (token, *token.conjuncts)]  # "X and Y"
+                together = [offset + t.idx for t in _subject_group(token)]
                 subjects.update(together)
                 if _governs_sentence(token.head):
                     main.update(together)
@@ -105,6 +105,13 @@ def parse_facts(parsed: ParsedArticle, masked: str) -> ParseFacts:
         frozenset(main),
         frozenset(objects),
     )
+
+
+def _subject_group(subject: Token) -> list[Token]:
+    """The subject, its conjuncts (``X and Y``) and the names in apposition to it (``Bloomberg's
+    pollster, Douglas Schoen, says``: Schoen is who the sentence is about, not Bloomberg)."""
+    group = [subject, *subject.conjuncts]
+    return group + [c for t in group for c in t.children if c.dep_ == "appos"]
 
 
 def _governs_sentence(verb: Token) -> bool:

@@ -60,7 +60,9 @@ FEMALE_NAMES: Final = _names(
     rosie roxanne sheri tasha zoe krista kelli kellie callie dina deirdre dolly edie
     francine hattie iris janie joanna joni karin karla kara katharine laurel lorna
     lucinda mara maura meredith mona nell nicola noelle petra rhoda robyn rochelle sadie
-    serena sheena simone sonja tess thea trudy yvette fiona gemma harriet"""
+    serena sheena simone sonja tess thea trudy yvette fiona gemma harriet huma melania
+    ivanka kellyanne cecile melanne zeynep condoleezza ghazala dena gabby brigid bette
+    luciana roseann jillian naureen omarosa amandla"""
 )
 """Given names borne almost only by women."""
 
@@ -92,7 +94,10 @@ MALE_NAMES: Final = _names(
     teddy vince walt wes zack alec anton antonin merrick gonzalo lamar darren dwight
     duncan elliot emmanuel ezra felix gavin gene gil guy hal jamal kareem kirk lou luther
     mel mort ned nate norm orrin otis reggie rocco rod russ sal saul sherrod sonny thad
-    trent vic wendell zeke"""
+    trent vic wendell zeke reince rahm brad colin abraham recep rupert federico
+    mikhail rudolph sheldon marcel leon arturo eddie laquan trayvon fidel osama laurence
+    evan dinesh syed nigel beau nidal lyndon sadiq geert freddy allan brett saddam nelson
+    brendan woodrow khizr dylann"""
 )
 """Given names borne almost only by men."""
 

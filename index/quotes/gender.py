@@ -8,7 +8,8 @@ the pronoun, and sentences naming two people of whom one has a known gender
 and the pronouns are all of the other gender. ``her coach, Pavel Novak`` is
 no evidence about Pavel Novak. A clearly gendered first name (``Hillary``,
 :mod:`index.quotes.first_names`) is evidence too, weaker than an honorific or
-a few pronouns. Without evidence the gender stays unknown.
+five pronouns (pronouns about somebody a sentence leaves unnamed mislead often
+enough). Without evidence the gender stays unknown.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ if TYPE_CHECKING:
     from index.quotes.people import NameMention
 
 _PRONOUN: Final = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
-FIRST_NAME_WEIGHT: Final = 2
-"""Votes a clearly gendered first name (``Hillary``) casts: three pronouns of the other
-gender outweigh it (two leave the gender unknown), and so does an introduction (``Mrs``,
-``actress``: three votes)."""
+FIRST_NAME_WEIGHT: Final = 4
+"""Votes a clearly gendered first name (``Hillary``) casts: five pronouns of the other
+gender outweigh it (four leave the gender unknown; a pronoun is often about somebody the
+sentence does not name), and so does an introduction."""
+INTRODUCTION_WEIGHT: Final = 5
+"""Votes each introduction (``Mrs``, ``actress``) casts."""
 _NOMINATIVE: Final = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _ROLE_MENTION: Final = re.compile(ROLE_PHRASE)
 _OTHER_PERSON_AFTER: Final = re.compile(
@@ -57,7 +60,7 @@ def infer_genders(
     are name-like phrases that may be other people. ``names`` holds each person's name
     words: the first of a full name votes for the gender it suggests.
     """
-    votes: list[Counter[Gender]] = [Counter(list(g) * 3) for g in introduced]
+    votes: list[Counter[Gender]] = [Counter(list(g) * INTRODUCTION_WEIGHT) for g in introduced]
     for vote, tokens in zip(votes, names, strict=False):
         named = first_name_gender(tokens[0]) if len(tokens) > 1 else None
         if named is not None:
@@ -75,7 +78,8 @@ def infer_genders(
         pronouns = _pronoun_genders(text, sentence)
         if len(persons) == 1 and not roles:
             (only,) = persons
-            votes[only].update(pronouns)
+            named_at = mentions[first].start  # "she issued a plan; Obama adopted it": not Obama
+            votes[only].update(_pronoun_genders(text, Span(named_at, sentence.end)))
             previous_single = only
             continue
         for person, gender in _subject_pronouns(text, sentence, mentions[first:last]):

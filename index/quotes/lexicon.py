@@ -260,7 +260,8 @@ ORGANISATION_WORDS: Final = _words(
     airlines airline rail railways railway club fc united city county street avenue
     road square airport station service authority board commission parliament
     senate congress union federation league open cup championship festival
-    weather trust fund society review series"""
+    weather trust fund society review series command academy coalition alliance caucus
+    center centre project initiative institution museum march parade conference"""
 )
 """Words that make a capitalised phrase an organisation, place or work, not a person."""
 
@@ -277,7 +278,9 @@ NON_NAME_WORDS: Final = _words(
     next new old is are was were be been being has have had do does did will would can
     could shall should may might must got get gets let lets make makes made
     monday tuesday wednesday thursday friday saturday sunday january february march
-    april may june july august september october november december"""
+    april may june july august september october november december among amid like
+    unlike neither either given besides against whatever whoever through across toward
+    towards upon beyond except via"""
 )
 """Capitalised words (at a sentence start, in headlines) that are not name parts."""
 

@@ -20,6 +20,7 @@ from typing import Final
 from index.models import Span
 from index.quotes.cues import ROLE_PHRASE
 from index.quotes.entities import NO_FACTS, NOT_PEOPLE, PERSON, Entity, ParseFacts
+from index.quotes.first_names import first_name_gender
 from index.quotes.gender import infer_genders
 from index.quotes.lexicon import (
     HONORIFIC_GENDER,
@@ -40,8 +41,10 @@ _INNER_BREAKERS: Final = (
     | SPEECH_VERBS
 )
 _AGE_OR_WHO: Final = re.compile(
-    r"(?:,\s+(?:who|whose)\b|,\s+\d{1,3}(?:\s*[,.;)]|$)|\s+\(\d{1,3}\))"
+    r"(?:,\s+(?:who|whose)\b|,\s+\d{1,3}(?:\s*[,.;)]|$)|\s+\(\d{1,3}\)"
+    r"|\s+\([RDI][-–][A-Z][\w.]*(?:[ ][A-Z][\w.]*)?\))"
 )
+"""``, who``, an age, or a politician's party and state (``Mike Pompeo (R-Kans.)``)."""
 _ROLE_AFTER: Final = re.compile(rf",\s+{ROLE_PHRASE}")
 _VERB_AFTER: Final = re.compile(
     r"(?:,[^,\"“”]{1,80},|,)?\s+(?:(?:then|also|later|again|[a-z]+ly)\s+){0,2}(?P<verb>[a-z]+)\b"
@@ -92,20 +95,31 @@ class Registry:
         tokens = tuple(_name_tokens(written))
         if not tokens:
             return None
-        for index, person in enumerate(self.people):
-            if tokens == person.tokens:
-                return index
+        gender = _honorific_gender(written)
+        same = [i for i, person in enumerate(self.people) if tokens == person.tokens]
+        fitting = [i for i in same if self._fits(i, gender)]
+        if fitting or (same and gender is None):
+            return (fitting or same)[0]
         for index, person in enumerate(self.people):
             if len(tokens) > 1 and (
                 _is_sub_sequence(tokens, person.tokens) or _is_sub_sequence(person.tokens, tokens)
             ):
                 return index
         candidates = self.short_forms.get(tokens[-1], ()) if len(tokens) == 1 else ()
+        candidates = tuple(c for c in candidates if self._fits(c, gender)) or candidates
         if len(candidates) == 1:
             return candidates[0]
         if candidates:
             return self._most_recent(candidates, before)
-        return None
+        return same[0] if same else None
+
+    def _fits(self, index: int, gender: Gender | None) -> bool:
+        """Whether a person may be written with an honorific of this gender (None: any)."""
+        person = self.people[index]
+        written = _honorific_gender(person.name)
+        if gender is None or written == gender:
+            return True
+        return written is None and person.gender in (gender, None)
 
     def _most_recent(self, candidates: tuple[int, ...], before: int | None) -> int | None:
         best: NameMention | None = None
@@ -161,7 +175,11 @@ def build_registry(
     candidates = _merge_titled_surnames(candidates)
     people = [p for p in candidates if p.evidence > 0]
     short_forms = _short_forms(people)
-    provisional = Registry(tuple(Person(_full_name(p), p.tokens) for p in people), (), short_forms)
+    provisional = Registry(
+        tuple(Person(_full_name(p), p.tokens, _introduced_gender(p)) for p in people),
+        (),
+        short_forms,
+    )
     mentions = _find_mentions(masked, paragraphs, provisional)
     known = {p.tokens for p in people}
     unregistered = tuple(
@@ -250,6 +268,9 @@ ROLE_PREFIX_WORDS: Final = frozenset(ROLE_FAMILIES) | {
     "former",
     "late",
     "then",
+    "top",
+    "senior",
+    "longtime",
     "republican",
     "democratic",
     "democrat",
@@ -295,6 +316,7 @@ TITLE_HEAD_WORDS: Final = ROLE_PREFIX_WORDS | {
     "colonel",
     "major",
     "admiral",
+    "state",
 }
 """Words that end a title glued in front of a name: everything up to the last of them is
 the title (``Senate Majority Whip John Cornyn``, ``Russian President Vladimir Putin``)."""
@@ -349,7 +371,7 @@ def _role_words_before(text: str, start: int) -> list[str]:
 
 
 def _candidates(text: str, runs: list[_Run]) -> list[_Candidate]:
-    by_tokens: dict[tuple[str, ...], _Candidate] = {}
+    by_tokens: dict[tuple[tuple[str, ...], Gender | None], _Candidate] = {}
     singles = Counter(
         run.tokens[0]
         for run in runs
@@ -360,7 +382,8 @@ def _candidates(text: str, runs: list[_Run]) -> list[_Candidate]:
             continue
         if len(run.tokens) == 1 and not run.honorific:
             continue
-        candidate = by_tokens.setdefault(run.tokens, _Candidate(run.tokens))
+        key = (run.tokens, _honorific_gender(run.honorific) if len(run.tokens) == 1 else None)
+        candidate = by_tokens.setdefault(key, _Candidate(run.tokens))  # Mr. and Mrs. Clinton
         roles = [ROLE_FAMILIES[w] for w in run.prefix_roles if w in ROLE_FAMILIES]
         candidate.roles.update(roles)
         candidate.genders.extend(ROLE_GENDER[w] for w in run.prefix_roles if w in ROLE_GENDER)
@@ -377,9 +400,11 @@ def _candidates(text: str, runs: list[_Run]) -> list[_Candidate]:
             candidate.evidence += 1
     for candidate in by_tokens.values():
         if len(candidate.tokens) > 1 and (
-            singles[candidate.tokens[-1]] or singles[candidate.tokens[0]]
+            singles[_surname(candidate.tokens)] or singles[candidate.tokens[0]]
         ):
             candidate.evidence += 1
+        if len(candidate.tokens) in (2, 3) and first_name_gender(candidate.tokens[0]):
+            candidate.evidence += 1  # "Carly Fiorina": a given name borne by one gender
     return list(by_tokens.values())
 
 
@@ -389,6 +414,7 @@ def _with_entities(
     """Candidates confirmed (a PERSON entity) or refuted (a place, a date, a group: and
     never a PERSON) by the parser, and the PERSON entities no run introduced."""
     by_tokens = {c.tokens: c for c in candidates}
+    namesakes = [c for c in candidates if by_tokens[c.tokens] is not c]  # Mrs. after Mr. Clinton
     votes: dict[tuple[str, ...], list[int]] = {}
     for run in runs:
         candidate = by_tokens.get(run.tokens)
@@ -411,12 +437,28 @@ def _with_entities(
         tokens = _entity_tokens(entity)
         if len(tokens) > 1 and tokens not in by_tokens:
             by_tokens[tokens] = _Candidate(tokens, evidence=1)
-    known = {t for c in by_tokens.values() if c.evidence > 0 for t in (c.tokens[0], c.tokens[-1])}
+    known = {
+        t for c in by_tokens.values() if c.evidence > 0 for t in (c.tokens[0], _surname(c.tokens))
+    }
     for entity in named:
         tokens = _entity_tokens(entity)
         if len(tokens) == 1 and tokens not in by_tokens and tokens[0] not in known:
+            if _mostly_not_a_person(tokens[0], facts):
+                continue  # "Clarkston" read once as a person, elsewhere as the town it is
+            if not any(
+                run.tokens == tokens and facts.has_subject_between(run.start, run.end)
+                for run in runs
+            ):
+                continue  # "on Twitter", "to Twitter": never the subject of a verb
             by_tokens[tokens] = _Candidate(tokens, evidence=1)
-    return list(by_tokens.values())
+    return [*by_tokens.values(), *namesakes]
+
+
+def _mostly_not_a_person(word: str, facts: ParseFacts) -> bool:
+    """The parser tags the word (alone) as something other than a person or an organisation
+    (a place, a group, a work) at least as often as it tags it as a person."""
+    labels = Counter(e.label for e in facts.entities if _name_tokens(e.text) == [word])
+    return labels[PERSON] <= sum(n for label, n in labels.items() if label in NOT_PEOPLE)
 
 
 def _merge_titled_surnames(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -425,7 +467,13 @@ def _merge_titled_surnames(candidates: list[_Candidate]) -> list[_Candidate]:
     kept: list[_Candidate] = []
     for candidate in candidates:
         if len(candidate.tokens) == 1 and candidate.honorific:
-            owners = [c for c in full if c.tokens[-1] == candidate.tokens[0]]
+            gender = _honorific_gender(candidate.honorific)
+            owners = [
+                c
+                for c in full
+                if _surname(c.tokens) == candidate.tokens[0]
+                and _introduced_gender(c) in (gender, None)
+            ]
             if len(owners) == 1:
                 owner = owners[0]
                 owner.genders.extend(candidate.genders)
@@ -505,7 +553,7 @@ def _short_forms(people: list[_Candidate]) -> dict[str, tuple[int, ...]]:
     for index, person in enumerate(people):
         if len(person.tokens) < 2 and not person.honorific:
             continue
-        for token in {person.tokens[0], person.tokens[-1]}:
+        for token in {person.tokens[0], _surname(person.tokens)}:
             if token.lower() not in NON_NAME_WORDS:
                 forms.setdefault(token, []).append(index)
     return {k: tuple(v) for k, v in forms.items()}
@@ -535,28 +583,68 @@ def _find_mentions(text: str, paragraphs: Sequence[Span], registry: Registry) ->
 def _resolve_ambiguous_short_forms(
     text: str, mentions: list[NameMention], registry: Registry
 ) -> list[NameMention]:
-    """An ambiguous short form goes to the person whose name was mentioned last."""
+    """An ambiguous short form goes to the person whose name was mentioned last, among
+    those an honorific before it fits (``Mrs. Clinton``: not Mr. Clinton)."""
     result: list[NameMention] = []
-    last_full: dict[str, int] = {}
-    for found in mentions:
+    last_full: dict[int, int] = {}
+    for number, found in enumerate(mentions):
         written = text[found.start : found.end]
         candidates = registry.short_forms.get(written, ())
         mention = found
         if len(candidates) > 1:
-            chosen = last_full.get(written, candidates[0])
+            fitting = _fitting_honorific(text, found.start, candidates, registry) or candidates
+            chosen = max(fitting, key=lambda c: last_full.get(c, -1))
             mention = NameMention(found.start, found.end, chosen)
-        person = registry.people[mention.person]
-        for token in (person.tokens[0], person.tokens[-1]):
-            if written != token:
-                last_full[token] = mention.person
+        elif not candidates:
+            last_full[mention.person] = number
         result.append(mention)
     return result
+
+
+_HONORIFIC_BEFORE: Final = re.compile(r"\b(?P<honorific>[A-Za-z]{2,4})\.?[ ]$")
+
+
+def _fitting_honorific(
+    text: str, start: int, candidates: Sequence[int], registry: Registry
+) -> list[int]:
+    """The candidates whose gender (as introduced) an honorific right before fits."""
+    before = _HONORIFIC_BEFORE.search(text, max(0, start - 6), start)
+    gender = HONORIFIC_GENDER.get(before.group("honorific").lower()) if before else None
+    if gender is None:
+        return []
+    return [c for c in candidates if registry.people[c].gender in (gender, None)]
+
+
+def _honorific_gender(written: str | None) -> Gender | None:
+    """The gender of the honorific a name is written with (``Mrs. Clinton``), or None."""
+    first = written.split()[0].rstrip(".").lower() if written and written.split() else ""
+    return HONORIFIC_GENDER.get(first)
+
+
+def _introduced_gender(candidate: _Candidate) -> Gender | None:
+    """The gender a person's honorific, role nouns or first name tell, before pronouns."""
+    votes = Counter(candidate.genders)
+    named = first_name_gender(candidate.tokens[0]) if len(candidate.tokens) > 1 else None
+    if named is not None:
+        votes[named] += 1
+    if votes["female"] == votes["male"]:
+        return None
+    return "female" if votes["female"] > votes["male"] else "male"
 
 
 def _name_tokens(written: str) -> list[str]:
     tokens = [_strip_possessive(t) for t in written.replace(".", ". ").split()]
     tokens = [t for t in tokens if t and t.rstrip(".").lower() not in HONORIFIC_GENDER]
     return [t for t in tokens if t[:1].isalpha()]
+
+
+NAME_SUFFIXES: Final = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _surname(tokens: Sequence[str]) -> str:
+    """The last word of a name before a suffix (``Brooks`` in ``Morris J Brooks Jr``)."""
+    kept = [t for t in tokens if t.rstrip(".").lower() not in NAME_SUFFIXES] or list(tokens)
+    return kept[-1]
 
 
 def _strip_possessive(word: str) -> str:

@@ -8,7 +8,8 @@ reports speech, writing or thought (:data:`~index.quotes.lexicon.SPEECH_LEMMAS`)
 outside the quote, in the quote's sentence; a verb whose subtree holds the
 quote wins over a nearer one. The subject is followed up through coordinated,
 open-complement and participle clauses (``and added``, ``went on to detail``,
-``…, adding``) and relative clauses (``Cruz, who told reporters``), and
+``…, adding``), the object a participle describes (``issued a statement
+saying``) and relative clauses (``Cruz, who told reporters``), and
 ``according to X`` gives X. The subject comes back as a
 :class:`~index.quotes.cues.Reference` (a name from the named entities or a
 proper-noun chain, a pronoun, or a role noun phrase with its appositive name)
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 
 _SUBJECTS: Final = frozenset({"nsubj", "nsubjpass"})
 _CLAUSAL: Final = frozenset({"ccomp", "parataxis"})
-_CLIMB: Final = frozenset({"conj", "xcomp", "advcl", "dep", "ccomp", "pcomp", "prep"})
+_CLIMB: Final = frozenset(
+    {"conj", "xcomp", "advcl", "dep", "ccomp", "pcomp", "prep", "acl", "dobj"}
+)
 _PRONOUNS: Final = frozenset({"he", "she", "they", "i", "we", "it", "him", "her", "them"})
 _RELATIVE: Final = frozenset({"who", "that", "which", "whom"})
 _NAME_ENTITIES: Final = frozenset({"PERSON", "ORG", "NORP", "GPE"})
