@@ -20,7 +20,8 @@ same passages (the ones this project's chunker made, read back from its index):
   the median counts. The model is loaded and warm on both sides;
 * **peak memory** at ``--memory-articles``: the peak RSS (``ru_maxrss``) of a
   fresh process that loads the model and builds and saves the index, one
-  process per side (this project: ``python -m index build``'s code path).
+  process per side (this project: ``python -m index build``'s code path), with
+  its CPU seconds (user + sys). ``--only memory`` runs this part alone.
 
 The machine is shared, so timings are noisy: every timing is taken with both
 sides interleaved, and the ratios are what to read.
@@ -48,6 +49,7 @@ from index.settings import DEFAULT_MODEL, IndexSettings
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TXTAI_K = 3
+PARTS = ("quality", "latency", "build", "memory")
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def memory_worker(side: str, source: Path, out: Path) -> dict[str, Any]:
     """Load the model, build and save an index; report seconds and peak RSS (MB)."""
     if side == "ours":
@@ -256,6 +263,7 @@ def memory_worker(side: str, source: Path, out: Path) -> dict[str, Any]:
     return {
         "side": side,
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": cpu_seconds(),
         "passages": count,
         "peak_rss_mb": peak_rss_mb(),
     }
@@ -308,6 +316,11 @@ def _eval_set(text: str) -> EvalSet:
     return EvalSet(name, Path(articles), Path(questions))
 
 
+def parts_to_run(only: Sequence[str], skip: Sequence[str]) -> set[str]:
+    """The parts ``--only`` names (all when none), less those ``--skip`` names."""
+    return set(only or PARTS) - set(skip)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=300, help="articles for the build time")
@@ -322,8 +335,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="NAME=ARTICLES_DIR:QUESTIONS.json",
         help="a further evaluation set (repeatable)",
     )
+    parser.add_argument("--skip", action="append", default=[], choices=PARTS)
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["quality", "latency", "build", "memory"]
+        "--only", action="append", default=[], choices=PARTS, help="run only these parts"
     )
     parser.add_argument(
         "--memory-worker", nargs=3, metavar=("SIDE", "SOURCE", "OUT"), help=argparse.SUPPRESS
@@ -337,22 +351,26 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from index.embedding import SentenceTransformerEmbedder
 
+    parts = parts_to_run(args.only, args.skip)
     sets = [EvalSet("seeds", SEEDS, EVALDATA / "retrieval.json"), *args.set]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        if "memory" not in args.skip:  # first, before this process's threads warm up
+        if "memory" in parts:  # first, before this process's threads warm up
             memory = compare_memory(work, args.memory_articles)
             o, t = memory["ours"], memory["txtai"]
             print(
                 f"peak RSS, {memory['articles']} articles ({o['passages']} passages), "
                 f"fresh process each: ours {o['peak_rss_mb']:.0f} MB "
-                f"(build {o['seconds']:.1f} s), txtai {t['peak_rss_mb']:.0f} MB "
-                f"(build {t['seconds']:.1f} s): "
+                f"(build {o['seconds']:.1f} s, process CPU {o['cpu_seconds']:.1f} s), "
+                f"txtai {t['peak_rss_mb']:.0f} MB "
+                f"(build {t['seconds']:.1f} s, process CPU {t['cpu_seconds']:.1f} s): "
                 f"{_ahead(o['peak_rss_mb'], t['peak_rss_mb'], False)}",
                 flush=True,
             )
+        if not parts - {"memory"}:
+            return  # no model to load in this process
         embedder = SentenceTransformerEmbedder()
-        if "quality" not in args.skip:
+        if "quality" in parts:
             for eval_set in sets:
                 q = compare_quality(eval_set, embedder, work)
                 (o, n), (t, _) = q["ours"], q["txtai"]
@@ -363,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     f"no-answer questions refused: ours {ro}/{nu}, txtai {rt}/{nu}",
                     flush=True,
                 )
-        if "latency" not in args.skip:
+        if "latency" in parts:
             lat = compare_latency(embedder, work, args.rounds)
             print(
                 f"ask latency, warm, {lat['asks']:.0f} asks each, interleaved: "
@@ -372,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{_ahead(lat['ours_p50_ms'], lat['txtai_p50_ms'], False)}",
                 flush=True,
             )
-        if "build" not in args.skip:
+        if "build" in parts:
             b = compare_build(embedder, work, args.articles, args.build_rounds)
             mine, other = statistics.median(b["ours_s"]), statistics.median(b["txtai_s"])
             print(

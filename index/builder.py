@@ -7,15 +7,19 @@ and quotes: editing one article of a thousand re-embeds one article.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from index.articles import LoadedCorpus
 from index.chunking import Chunk, chunk_paragraphs
@@ -35,12 +39,14 @@ from index.models import (
 from index.protocols import ProgressCallback
 from index.quote_index import (
     QUOTE_EXTRACTOR_VERSION,
-    extract_articles_quotes,
+    extract_build_quotes,
     quote_sentences,
     with_canonical_speakers,
 )
 from index.quotes.marks import QUOTE_MARKS
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
+from index.spill import RowBlock, RowSpill, write_rows_npy
+from index.store import TOKENS_FILE
 from index.vector_index import describe, make_index
 
 log = logging.getLogger(__name__)
@@ -61,8 +67,8 @@ class ArticleParts:
     quote_vectors: Vectors
     quote_parts: tuple[Vectors, ...]
     """For each quote, the vectors of its sentences (none for a one-sentence quote)."""
-    sentence_tokens: tuple[tuple[TokenVectors, ...], ...]
-    """For each passage, each sentence's content-token vectors."""
+    sentence_tokens: tuple[tuple[RowBlock, ...], ...]
+    """For each passage, each sentence's content-token vectors (in memory, or spilled)."""
     reused: bool
 
 
@@ -75,10 +81,15 @@ def build_snapshot(
     progress: ProgressCallback | None = None,
     quote_extractor: Callable[
         [Sequence[tuple[Article, CleanedArticle]]], list[list[StoredQuote]]
-    ] = extract_articles_quotes,
+    ] = extract_build_quotes,
     quote_extractor_version: int = QUOTE_EXTRACTOR_VERSION,
+    workspace: Path | None = None,
 ) -> tuple[IndexSnapshot, BuildReport]:
     """Build a complete snapshot of ``corpus``; raise ``BuildFailed`` when nothing is usable.
+
+    ``workspace``, when given, is the folder the index will be saved in: the content-token
+    vectors then go to disk batch by batch (:mod:`index.spill`) and end in their index file
+    there, which the snapshot maps instead of holding them in memory.
 
     ``quote_extractor`` finds the fresh articles' quotes, all in one call, in order
     (another one is for benchmarks: pass no ``previous`` then, its stored quotes came
@@ -110,18 +121,26 @@ def build_snapshot(
         fresh.append((article, chunks, quotes))
     report("cleaned and chunked", 0.05)
 
-    for embedded in _embed_fresh(fresh, embedder, report):
-        parts[embedded.record.id] = embedded
-    ordered = [parts[a.id] for a in corpus.articles if parts[a.id].chunks]
-    skipped = corpus.skipped + tuple(
-        SkippedFile(a.path, NO_BODY_REASON) for a in corpus.articles if not parts[a.id].chunks
-    )
-    if not ordered:
-        raise BuildFailed(f"no article could be indexed ({_reasons(skipped)})")
-    for file in skipped[len(corpus.skipped) :]:
-        log.warning("skipping %s: %s", file.path, file.reason)
-    report("assembling the index", 0.92)
-    snapshot = _assemble(ordered, embedder, chunking, time.perf_counter() - started)
+    with _token_spill(workspace, embedder.dimension) as spill:
+        for embedded in _embed_fresh(fresh, embedder, report, spill):
+            parts[embedded.record.id] = embedded
+        ordered = [parts[a.id] for a in corpus.articles if parts[a.id].chunks]
+        skipped = corpus.skipped + tuple(
+            SkippedFile(a.path, NO_BODY_REASON) for a in corpus.articles if not parts[a.id].chunks
+        )
+        if not ordered:
+            raise BuildFailed(f"no article could be indexed ({_reasons(skipped)})")
+        for file in skipped[len(corpus.skipped) :]:
+            log.warning("skipping %s: %s", file.path, file.reason)
+        report("assembling the index", 0.92)
+        snapshot = _assemble(
+            ordered,
+            embedder,
+            chunking,
+            time.perf_counter() - started,
+            workspace=workspace,
+            spill=spill,
+        )
     previous_ids = {a.id: a.content_hash for a in previous.articles} if previous else {}
     current_ids = {a.id: a.content_hash for a in snapshot.articles}
     build_report = BuildReport(
@@ -140,6 +159,16 @@ def build_snapshot(
         reused_articles=sum(1 for p in ordered if p.reused),
     )
     return snapshot, build_report
+
+
+@contextlib.contextmanager
+def _token_spill(workspace: Path | None, dimension: int) -> Iterator[RowSpill | None]:
+    """A spill file for the token vectors in ``workspace``, deleted afterwards; None without."""
+    if workspace is None:
+        yield None
+        return
+    with RowSpill(dimension, np.int8, workspace) as spill:
+        yield spill
 
 
 def check_corpus(corpus: LoadedCorpus) -> None:
@@ -250,37 +279,42 @@ def _embed_fresh(
     fresh: Sequence[tuple[Article, tuple[Chunk, ...], list[StoredQuote]]],
     embedder: Embedder,
     report: ProgressCallback,
+    spill: RowSpill | None = None,
 ) -> list[ArticleParts]:
-    """Embed the new articles' passages and quotes in large batches across articles."""
+    """Embed the new articles' passages and quotes in large batches across articles.
+
+    The passage and sentence vectors are written straight into one array each, in
+    article order, so the index joins them without a copy; the token vectors go to
+    ``spill`` when there is one.
+    """
     all_chunks = [chunk for _, chunks, _ in fresh for chunk in chunks]
     # encode in order of length, as one big encode() call would: batches of alike
     # lengths waste no time on padding; results are put back in article order
     order = sorted(range(len(all_chunks)), key=lambda i: len(all_chunks[i].text))
-    passage_rows: list[Vectors] = [np.zeros(0, np.float32)] * len(all_chunks)
-    sentence_vectors: list[Vectors] = [np.zeros((0, embedder.dimension), np.float32)] * len(
-        all_chunks
-    )
-    sentence_tokens: list[tuple[TokenVectors, ...]] = [()] * len(all_chunks)
+    stacked = np.empty((len(all_chunks), embedder.dimension), np.float32)
+    sentence_offsets = np.zeros(len(all_chunks) + 1, dtype=np.int64)
+    np.cumsum([len(c.sentence_ranges) for c in all_chunks], out=sentence_offsets[1:])
+    sentences = np.empty((int(sentence_offsets[-1]), embedder.dimension), np.float32)
+    sentence_tokens: list[tuple[RowBlock, ...]] = [()] * len(all_chunks)
     for start in range(0, len(order), EMBED_BATCH):
         batch = order[start : start + EMBED_BATCH]
         embedded = embedder.encode_passages(
             [all_chunks[i].text for i in batch], [all_chunks[i].sentence_ranges for i in batch]
         )
         for position, i in enumerate(batch):
-            passage_rows[i] = embedded.passages[position]
-            sentence_vectors[i] = embedded.segments[position]
-            sentence_tokens[i] = (
+            stacked[i] = embedded.passages[position]
+            sentences[sentence_offsets[i] : sentence_offsets[i + 1]] = embedded.segments[position]
+            tokens = (
                 embedded.tokens[position]
                 if embedded.tokens is not None
                 else _no_tokens(len(all_chunks[i].sentence_ranges), embedder.dimension)
             )
+            sentence_tokens[i] = tokens if spill is None else tuple(map(spill.append, tokens))
         done = min(len(all_chunks), start + EMBED_BATCH)
         report(f"embedded {done}/{len(all_chunks)} passages", 0.05 + 0.8 * done / len(all_chunks))
-    stacked = (
-        np.stack(passage_rows).astype(np.float32)
-        if passage_rows
-        else np.zeros((0, embedder.dimension), np.float32)
-    )
+    sentence_vectors = [
+        sentences[sentence_offsets[i] : sentence_offsets[i + 1]] for i in range(len(all_chunks))
+    ]
     all_quotes = [q for _, _, quotes in fresh for q in quotes]
     quote_vectors, quote_parts = _embed_quotes(all_quotes, embedder)
     results: list[ArticleParts] = []
@@ -349,7 +383,13 @@ def encode_distinct(embedder: Embedder, texts: Sequence[str]) -> Vectors:
 
 
 def _assemble(
-    parts: list[ArticleParts], embedder: Embedder, chunking: dict[str, int], seconds: float
+    parts: list[ArticleParts],
+    embedder: Embedder,
+    chunking: dict[str, int],
+    seconds: float,
+    *,
+    workspace: Path | None = None,
+    spill: RowSpill | None = None,
 ) -> IndexSnapshot:
     passages: list[Passage] = []
     quotes: list[StoredQuote] = []
@@ -374,30 +414,31 @@ def _assemble(
     quotes = with_canonical_speakers(quotes)
     # the lexical index first: its working memory is freed before the vectors are joined
     bm25 = BM25Index.build(p.text for p in passages)
-    passage_vectors = np.concatenate([p.passage_vectors for p in parts])
+    dimension = embedder.dimension
+    passage_vectors = joined_rows([p.passage_vectors for p in parts], dimension, np.float32)
     sentence_blocks = [v for p in parts for v in p.sentence_vectors]
-    sentence_vectors = (
-        np.concatenate(sentence_blocks)
-        if sentence_blocks
-        else np.zeros((0, embedder.dimension), np.float32)
-    )
+    sentence_vectors = joined_rows(sentence_blocks, dimension, np.float32)
     offsets = np.zeros(len(passages) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(v) for v in sentence_blocks])
-    quote_vectors = np.concatenate([p.quote_vectors for p in parts])
+    quote_vectors = joined_rows([p.quote_vectors for p in parts], dimension, np.float32)
     part_blocks = [v for p in parts for v in p.quote_parts]
-    quote_part_vectors = (
-        np.concatenate(part_blocks)
-        if part_blocks
-        else np.zeros((0, embedder.dimension), np.float32)
-    )
+    quote_part_vectors = joined_rows(part_blocks, dimension, np.float32)
     part_offsets = np.zeros(len(quotes) + 1, dtype=np.int64)
     part_offsets[1:] = np.cumsum([len(v) for v in part_blocks]) if part_blocks else 0
     token_blocks = [t for p in parts for per_passage in p.sentence_tokens for t in per_passage]
-    token_vectors = (
-        np.concatenate(token_blocks) if token_blocks else np.zeros((0, embedder.dimension), np.int8)
-    )
     token_offsets = np.zeros(len(token_blocks) + 1, dtype=np.int64)
     token_offsets[1:] = np.cumsum([len(t) for t in token_blocks]) if token_blocks else 0
+    token_vectors = (
+        write_rows_npy(
+            workspace / TOKENS_FILE,
+            token_blocks,
+            (int(token_offsets[-1]), dimension),
+            np.int8,
+            spill=spill,
+        )
+        if workspace is not None
+        else joined_rows([_in_memory(t) for t in token_blocks], dimension, np.int8)
+    )
     faiss_index = make_index(passage_vectors)
     articles = tuple(p.record for p in parts)
     manifest = Manifest(
@@ -427,9 +468,73 @@ def _assemble(
         quote_vectors=np.ascontiguousarray(quote_vectors, dtype=np.float32),
         quote_part_vectors=np.ascontiguousarray(quote_part_vectors, dtype=np.float32),
         quote_part_offsets=part_offsets,
-        token_vectors=np.ascontiguousarray(token_vectors, dtype=np.int8),
+        token_vectors=token_vectors,
         token_offsets=token_offsets,
     )
+
+
+def _in_memory(block: RowBlock) -> npt.NDArray[Any]:
+    if not isinstance(block, np.ndarray):
+        raise TypeError("spilled token vectors without a workspace to write them to")
+    return block
+
+
+def joined_rows(
+    blocks: Sequence[npt.NDArray[Any]], width: int, dtype: npt.DTypeLike
+) -> npt.NDArray[Any]:
+    """The blocks' rows one after another, as one C-contiguous ``(rows, width)`` array.
+
+    Blocks that already lie one after another in a single array (the vectors of the
+    articles embedded together, see ``_embed_fresh``) are joined without a copy: the
+    result is a view of that array.
+    """
+    kind = np.dtype(dtype)
+    if not blocks:
+        return np.zeros((0, width), kind)
+    whole = _consecutive_view(blocks)
+    if whole is not None and whole.dtype == kind and whole.shape[1] == width:
+        return whole
+    return np.ascontiguousarray(np.concatenate(blocks), dtype=kind)
+
+
+def _consecutive_view(blocks: Sequence[npt.NDArray[Any]]) -> npt.NDArray[Any] | None:
+    """One view of the rows ``blocks`` are, when they lie one after another in the memory
+    of a single array; else None."""
+    filled = [block for block in blocks if len(block)]
+    if not filled:
+        return None
+    first = filled[0]
+    owner = _owner(first)
+    width = first.shape[1] if first.ndim == 2 else -1
+    expected = _address(first)
+    for block in filled:
+        if (
+            block.ndim != 2
+            or block.shape[1] != width
+            or block.dtype != first.dtype
+            or not block.flags.c_contiguous
+            or _owner(block) is not owner
+            or _address(block) != expected
+        ):
+            return None
+        expected += block.nbytes
+    row_bytes = width * first.itemsize
+    rows = (expected - _address(first)) // row_bytes
+    view: npt.NDArray[Any] = np.lib.stride_tricks.as_strided(
+        first, shape=(rows, width), strides=(row_bytes, first.itemsize)
+    )
+    return view
+
+
+def _owner(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The array that owns the memory ``array`` is a view of."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def _address(array: npt.NDArray[Any]) -> int:
+    return int(array.__array_interface__["data"][0])
 
 
 def corpus_hash(articles: Sequence[ArticleRecord]) -> str:

@@ -249,15 +249,16 @@ class CorpusService:
         corpus = load_corpus(self.settings.seeds_dir)
         check_corpus(corpus)  # before self.embedder: no model load for a missing/empty folder
         previous = self._live.snapshot if self._live is not None else self._stored_snapshot()
-        snapshot, report = build_snapshot(
-            corpus,
-            self.embedder,
-            max_chars=self.settings.passage_max_chars,
-            previous=previous,
-            progress=progress,
-        )
         folder = new_build_folder(index_dir)
         try:
+            snapshot, report = build_snapshot(
+                corpus,
+                self.embedder,
+                max_chars=self.settings.passage_max_chars,
+                previous=previous,
+                progress=progress,
+                workspace=folder,
+            )
             save_snapshot(snapshot, folder)
             # the copy on disk is the one that goes live: free the built one (and what it
             # was built from) before loading it back, or a big build is held twice

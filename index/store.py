@@ -26,6 +26,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import mmap
 import os
 import shutil
 import time
@@ -49,6 +50,7 @@ CURRENT = "current"
 BUILDS = "builds"
 TEMP_PREFIX = ".tmp-"
 LOCK_FILE = ".lock"
+TOKENS_FILE = "tokens.npy"
 KEEP_PREVIOUS_BUILDS = 1
 
 
@@ -71,7 +73,7 @@ def save_snapshot(snapshot: IndexSnapshot, folder: Path) -> Manifest:
     _save_npy(folder / "quotes.npy", snapshot.quote_vectors)
     _save_npy(folder / "quote_parts.npy", snapshot.quote_part_vectors)
     _save_npy(folder / "quote_part_offsets.npy", snapshot.quote_part_offsets)
-    _save_npy(folder / "tokens.npy", snapshot.token_vectors)
+    _save_npy(folder / TOKENS_FILE, snapshot.token_vectors)
     _save_npy(folder / "token_offsets.npy", snapshot.token_offsets)
     names = [
         "articles.json",
@@ -84,7 +86,7 @@ def save_snapshot(snapshot: IndexSnapshot, folder: Path) -> Manifest:
         "quotes.npy",
         "quote_parts.npy",
         "quote_part_offsets.npy",
-        "tokens.npy",
+        TOKENS_FILE,
         "token_offsets.npy",
     ]
     files = {name: _file_fingerprint(folder / name) for name in names}
@@ -129,7 +131,7 @@ def load_snapshot(
         quote_part_vectors = np.load(folder / "quote_parts.npy", allow_pickle=False)
         quote_part_offsets = np.load(folder / "quote_part_offsets.npy", allow_pickle=False)
         # only the candidates' tokens are read per question: the file stays on disk
-        token_vectors = np.load(folder / "tokens.npy", mmap_mode="r", allow_pickle=False)
+        token_vectors = np.load(folder / TOKENS_FILE, mmap_mode="r", allow_pickle=False)
         token_offsets = np.load(folder / "token_offsets.npy", allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorrupt(f"index at {folder} is corrupt: {error}") from error
@@ -458,8 +460,24 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def _save_npy(path: Path, array: Any) -> None:
+    """Write ``array`` as ``path``, unless it is that very file, memory-mapped (a build
+    writes its token vectors there as it goes: see ``index.spill``)."""
+    if _maps_whole_file(array, path):
+        return
     with path.open("wb") as handle:
         np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
+
+
+def _maps_whole_file(array: Any, path: Path) -> bool:
+    """Whether ``array`` is ``path`` memory-mapped whole, as ``np.load`` maps it (not a view)."""
+    if not isinstance(array, np.memmap) or not isinstance(array.base, mmap.mmap):
+        return False
+    if array.filename is None or not path.exists():
+        return False
+    if Path(array.filename).resolve() != path.resolve():
+        return False
+    stored = np.load(path, mmap_mode="r", allow_pickle=False)
+    return bool(stored.shape == array.shape and stored.dtype == array.dtype)
 
 
 def _sha256(path: Path) -> str:

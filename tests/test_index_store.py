@@ -356,3 +356,23 @@ def test_the_publication_date_of_a_sidecar_is_kept_and_cited(
     reloaded.load()
     [record] = [a for a in reloaded.snapshot.articles if a.id == "001_03ff597da4ffc749"]
     assert record.source.published == "2023-07-11"
+
+
+def test_a_build_in_its_folder_saves_the_same_files_with_its_tokens_on_disk(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    corpus = load_corpus(seeds_dir)
+    in_memory, _ = build_snapshot(corpus, HashingEmbedder(name=MODEL))
+    save_snapshot(in_memory, tmp_path / "memory")
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    on_disk, _ = build_snapshot(corpus, HashingEmbedder(name=MODEL), workspace=folder)
+    assert isinstance(on_disk.token_vectors, np.memmap)
+    assert Path(on_disk.token_vectors.filename or "") == (folder / "tokens.npy").resolve()
+    save_snapshot(on_disk, folder)
+    names = sorted(p.name for p in (tmp_path / "memory").iterdir())
+    assert sorted(p.name for p in folder.iterdir()) == names  # no spill file left behind
+    for name in names:
+        if name != "manifest.json":  # its build time differs
+            assert (folder / name).read_bytes() == (tmp_path / "memory" / name).read_bytes()
+    assert load_snapshot(folder, model=MODEL).passages == in_memory.passages
