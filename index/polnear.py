@@ -78,6 +78,9 @@ class GoldQuote:
     cue: str | None = None
     source: str | None = None
     """The annotated source span's text (``"he"``, ``"the campaign"``, ``"Trump"``)."""
+    coref_check: str | None = None
+    """For a ``coref`` quote, whether its silver speaker is the nearest person named
+    before the quote (``agrees``) or not (``differs``): the gold's own sanity check."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,9 @@ class QuoteScores:
     missed: tuple[GoldQuote, ...] = ()
     spurious: tuple[PredictedQuote, ...] = ()
     wrong_speakers: tuple[SpeakerError, ...] = ()
+    coref_checks: Mapping[str, SpeakerScore] = field(default_factory=dict)
+    """Speaker accuracy on ``coref`` quotes by the gold's ``coref_check`` (``agrees`` /
+    ``differs``): the silver label is the nearest person named before the quote, or not."""
 
     @property
     def recall(self) -> float:
@@ -221,6 +227,7 @@ def _gold_quote(item: dict[str, Any]) -> GoldQuote:
         in_headline=bool(item.get("in_headline", False)),
         cue=_optional(item.get("cue")),
         source=_optional(source.get("text")) if isinstance(source, dict) else None,
+        coref_check=_optional(item.get("coref_check")),
     )
 
 
@@ -350,6 +357,7 @@ def score_quotes(predicted: Sequence[PredictedQuote], gold: Sequence[GoldQuote])
     matched_g = {j for _, j in pairs}
     scored = [i for i, p in enumerate(predicted) if is_scored(p)]
     counts: dict[str, list[int]] = {kind: [0, 0] for kind in RESOLUTIONS}
+    checks: dict[str, list[int]] = {}
     wrong: list[SpeakerError] = []
     for i, j in sorted(pairs, key=lambda pair: pair[1]):
         item = gold[j]
@@ -358,6 +366,10 @@ def score_quotes(predicted: Sequence[PredictedQuote], gold: Sequence[GoldQuote])
         right = speaker_is_right(predicted[i].speaker, item.key)
         counts[item.resolution][0] += 1
         counts[item.resolution][1] += right
+        if item.resolution == "coref" and item.coref_check is not None:
+            check = checks.setdefault(item.coref_check, [0, 0])
+            check[0] += 1
+            check[1] += right
         if not right:
             wrong.append(SpeakerError(item, predicted[i].speaker))
     return QuoteScores(
@@ -369,6 +381,9 @@ def score_quotes(predicted: Sequence[PredictedQuote], gold: Sequence[GoldQuote])
         missed=tuple(g for j, g in enumerate(gold) if j not in matched_g),
         spurious=tuple(predicted[i] for i in scored if i not in matched_p),
         wrong_speakers=tuple(wrong),
+        coref_checks={
+            check: SpeakerScore(n, right) for check, (n, right) in sorted(checks.items())
+        },
     )
 
 

@@ -198,6 +198,10 @@ def run_json(run: SystemRun, errors: bool = False) -> dict[str, Any]:
             kind: {"quotes": s.quotes, "right": s.right, "accuracy": round(s.accuracy, 4)}
             for kind, s in scores.speakers.items()
         },
+        "coref_by_check": {
+            check: {"quotes": s.quotes, "right": s.right, "accuracy": round(s.accuracy, 4)}
+            for check, s in scores.coref_checks.items()
+        },
         "who_said": None
         if run.who_said is None
         else {
@@ -270,6 +274,11 @@ def format_runs(runs: Sequence[SystemRun], split: str) -> str:
             f"speaker accuracy ({kind})",
             [_pct(r.quotes.speakers[kind].right, r.quotes.speakers[kind].quotes) for r in runs],
         )
+    for check in runs[0].quotes.coref_checks:
+        row(
+            f"  coref, label {CHECK_LABELS.get(check, check)}",
+            [_check_cell(r, check) for r in runs],
+        )
     if any(r.who_said is not None for r in runs):
         row(
             "who-said top-1 (5-8 word fragment)",
@@ -291,6 +300,15 @@ def format_runs(runs: Sequence[SystemRun], split: str) -> str:
         )
     lines.append(f"matching: {MATCHING}")
     return "\n".join(lines)
+
+
+CHECK_LABELS = {"agrees": "= nearest person", "differs": "!= nearest person"}
+"""How the gold's ``coref_check`` values read in the table."""
+
+
+def _check_cell(run: SystemRun, check: str) -> str:
+    score = run.quotes.coref_checks.get(check)
+    return _pct(score.right, score.quotes) if score is not None else "-"
 
 
 def format_errors(run: SystemRun, examples: int = 5) -> str:

@@ -199,6 +199,31 @@ def test_speaker_accuracy_is_kept_apart_by_resolution_kind() -> None:
     assert [e.got for e in scores.wrong_speakers] == ["United"]
 
 
+def test_coref_accuracy_is_split_by_whether_the_silver_label_is_the_nearest_person() -> None:
+    def coref(quote_id: str, start: int, check: str) -> GoldQuote:
+        return GoldQuote(
+            quote_id,
+            "a",
+            "y",
+            (Span(start, start + 50),),
+            "Jane Doe",
+            "Doe",
+            "coref",
+            coref_check=check,
+        )
+
+    gold = [coref("c1", 0, "agrees"), coref("c2", 100, "agrees"), coref("c3", 200, "differs")]
+    predicted = [
+        _predicted("a", 0, 50, speaker="Jane Doe"),
+        _predicted("a", 100, 150, speaker="Jane Doe"),
+        _predicted("a", 200, 250, speaker="Bob Roe"),
+    ]
+    scores = score_quotes(predicted, gold)
+    checks = {k: (v.right, v.quotes) for k, v in scores.coref_checks.items()}
+    assert checks == {"agrees": (2, 2), "differs": (0, 1)}
+    assert (scores.speakers["coref"].right, scores.speakers["coref"].quotes) == (2, 3)
+
+
 def test_trim_marks_keeps_only_the_quoted_words() -> None:
     text = "He said “Hello there.” Then"
     assert text[slice(*_bounds(trim_marks(text, Span(8, 22))))] == "Hello there."
