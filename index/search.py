@@ -10,10 +10,12 @@
    ``index.answerability.held`` says; for the ranking, the words of the article's
    title count as the sentence's context); the best one is the highlight.
 3. A passage's score blends its own similarity, its BM25 score scaled by the
-   best candidate's, and its best sentence's score (weights calibrated on the
-   seed and real-news dev questions). Whether anything answers is judged on a
-   separate relevance blend, the one the no-answer threshold is calibrated on:
-   when the best relevance is under it, the result says so.
+   best candidate's, its late interaction as a whole (each question token's best
+   match in any of its sentences, ``index.late_interaction``) and its best
+   sentence's score (weights calibrated on the seed and real-news dev questions).
+   Whether anything answers is judged on a separate relevance blend, the one the
+   no-answer threshold is calibrated on: when the best relevance is under it, the
+   result says so.
 4. The same statement in several articles is one hit listing every source.
 5. When the question asks for a kind of answer (a height, a sum of money, a
    date, a count...) and no relevant candidate sentence offers one, or when the
@@ -44,6 +46,7 @@ from index.answerability import (
 )
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
+from index.late_interaction import Floats, maxsim, passage_maxsim, token_matches
 from index.lexical import tokenize
 from index.models import Conflict, Passage, PassageHit, SearchResult, SourceRef
 from index.snapshot import IndexSnapshot
@@ -74,10 +77,14 @@ class SearchConfig:
     """Weight of the passage's BM25 score divided by the best among the candidates: scaled
     per question, so it means the same in a corpus of 3 articles or 3,000 (raw BM25 grows
     with the idf of rare terms as the corpus grows)."""
-    late_weight: float = 0.3
+    late_weight: float = 0.2
     late_center: float = 0.5
     """Late interaction adds ``late_weight * (maxsim - late_center)`` to a sentence's score:
     centred, so a question encoded without token vectors is judged on the same scale."""
+    passage_late_weight: float = 0.2
+    """Late interaction over the whole passage (each question token's best match in any of
+    its sentences, centred the same way) adds this weight of it to the passage's score: a
+    question answered across two sentences is matched by the passage as a whole."""
     relevance_weights: tuple[float, float, float, float] = (0.35, 0.45, 0.2, 0.15)
     """Passage, sentence, coverage and late-interaction weights of ``relevance``, the blend
     the no-answer threshold was calibrated on; ranking uses the weights above,
@@ -368,9 +375,9 @@ class Searcher:
         kind: AnswerType | None,
         query_tokens: Vectors | None = None,
     ) -> list[ScoredPassage]:
-        """Score every sentence of every candidate at once; each passage by its best one.
-
-        ``passage_bm25`` is each candidate's BM25 score over the best candidate's (0..1)."""
+        """Score every sentence of every candidate at once; each passage by its best one,
+        its own similarity, its BM25 score (over the best candidate's: 0..1) and its
+        passage-level MaxSim."""
         snapshot = self.snapshot
         config = self.config
         offsets = snapshot.sentence_offsets
@@ -394,10 +401,13 @@ class Searcher:
         typed = np.array(
             [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
         )
-        if query_tokens is not None and len(query_tokens) and config.late_weight:
-            late = self._late_interaction(rows, query_tokens) - config.late_center
-        else:
-            late = np.zeros(len(rows))
+        # each question token's best cosine with each sentence's tokens (late interaction)
+        late = np.zeros(len(rows))
+        passage_late = np.zeros(len(candidates))
+        if query_tokens is not None and len(query_tokens):
+            matches = self._token_matches(rows, query_tokens)
+            late = maxsim(matches) - config.late_center
+            passage_late = passage_maxsim(matches, bounds) - config.late_center
         sentence_scores = (
             config.sentence_weight * similarities
             + config.lexical_weight * coverages_in_context
@@ -415,6 +425,7 @@ class Searcher:
             best_row = first + best
             score = (
                 config.passage_weight * passage_similarity[passage_id]
+                + config.passage_late_weight * float(passage_late[position])
                 + config.bm25_weight * passage_bm25[passage_id]
                 + float(sentence_scores[best_row])
             )
@@ -428,23 +439,12 @@ class Searcher:
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
 
-    def _late_interaction(
-        self, rows: npt.NDArray[np.int64], query_tokens: Vectors
-    ) -> npt.NDArray[np.float64]:
-        """MaxSim of each sentence row: the mean, over the question's content tokens, of
-        each one's best cosine with the sentence's tokens (0 for a sentence without any)."""
+    def _token_matches(self, rows: npt.NDArray[np.int64], query_tokens: Vectors) -> Floats:
+        """Each question token's best cosine with each sentence row's stored tokens
+        (:func:`index.late_interaction.token_matches`)."""
         offsets = self.snapshot.token_offsets
-        starts, ends = offsets[rows], offsets[rows + 1]
-        lengths = ends - starts
-        result = np.zeros(len(rows), dtype=np.float64)
-        present = lengths > 0
-        if not present.any():
-            return result
-        similarities = query_tokens @ self._row_tokens(rows).T
-        columns = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        best = np.maximum.reduceat(similarities, columns[present], axis=1)
-        result[present] = best.mean(axis=0)
-        return result
+        lengths = (offsets[rows + 1] - offsets[rows]).astype(np.int64)
+        return token_matches(query_tokens, self._row_tokens(rows), lengths)
 
     def _sentence_text(self, row: int) -> str:
         passage_id = int(np.searchsorted(self.snapshot.sentence_offsets, row, side="right")) - 1

@@ -4,7 +4,9 @@ A question naming a number the articles never state is about something they do n
 cover ("Part Two" of a festival whose articles only know Part One): it is refused, while
 the same question about the number they state is answered. A sentence holding the
 question's word stemmed differently ("directed", "Director") covers it for the ranking,
-as it does for the refusal check."""
+as it does for the refusal check. A passage whose two sentences together hold the
+question's words comes before a sentence holding only part of them (late interaction
+over the whole passage)."""
 
 from __future__ import annotations
 
@@ -43,6 +45,15 @@ STEM_ARTICLES = {
     ),
 }
 
+SPREAD_ARTICLES = {
+    "rescue": (
+        "Lifeboat volunteers",
+        "A trawler skipper was pulled from the freezing sea on Sunday. "
+        "Volunteers rescued him near Black Rock lighthouse.",
+    ),
+    "awards": ("Awards night", "A trawler skipper was rescued, the awards night heard."),
+}
+
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
@@ -53,6 +64,12 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]
 @pytest.fixture(scope="module")
 def stems(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
     with written_service(tmp_path_factory, STEM_ARTICLES) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def spread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
+    with written_service(tmp_path_factory, SPREAD_ARTICLES) as built:
         yield built
 
 
@@ -86,3 +103,12 @@ def test_a_value_only_a_passage_without_the_number_offers_is_no_answer(
     result = service.ask("How much does the May 3 opening of the festival cost?")
     assert not result.answered
     assert result.asked_for == "sum of money"
+
+
+def test_a_passage_answering_across_two_sentences_comes_first(spread: CorpusService) -> None:
+    # "trawler skipper" in one sentence, "rescued near ... lighthouse" in the next: each
+    # sentence alone matches less of the question than the awards line does
+    result = spread.ask("Was the trawler skipper rescued near the lighthouse?")
+    assert result.answered
+    assert result.passages[0].sources[0].id == "rescue"
+    assert "Black Rock lighthouse" in result.passages[0].text
