@@ -27,6 +27,8 @@ class AnswerType(StrEnum):
     WEIGHT = "weight"
     DEPTH = "depth"
     BIRTH = "date of birth"
+    OUTLET = "news outlet"
+    """The newspaper, magazine, site or broadcaster someone spoke to."""
 
 
 SPECIFIC_KINDS = frozenset(
@@ -53,6 +55,15 @@ _MEASURES = (
 )
 """Units of measure: "how many miles" asks for a measure, and "16 feet" counts no thing."""
 _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (
+        re.compile(
+            r"\b(which|what) (news ?paper|paper|magazine|site|website|outlet|publication"
+            r"|channel|network|podcast|broadcaster|radio station)\b[^?]*"
+            r"\b(talk|spoke|speak|tell|told|interview|say|said|chat)",
+            re.I,
+        ),
+        AnswerType.OUTLET,
+    ),
     (
         re.compile(
             r"\bwhen (was|were|is) [^?]*\bborn\b|\bbirth ?days?\b|\bdate of birth\b"
@@ -214,6 +225,15 @@ _WEIGHT = re.compile(
     r"\b\d+(\.\d+)?\s*(kg|kilos?|kilograms?|pounds|lbs?|stone|tonnes?|tons?)\b", re.I
 )
 
+_OUTLET = re.compile(
+    r"\b(?i:interview(ed)? (with|by|for)|told|tells|telling|speaking (with|to)|spoke (with|to)"
+    r"|speaks (with|to)|talking (with|to)|talked (with|to)|talks (with|to)|said to)\s+"
+    rf"(?:the\s+|The\s+)?{_NAME}"
+    r"|\b[A-Z][\w’'\-]+[’']s? (interview|podcast|show|programme)\b",
+)
+"""Whom something was said to: "told Entertainment Weekly", "in an interview with The
+Times", "speaking with Fandango"."""
+
 _SENTENCE_PATTERNS = {
     AnswerType.DATE: _DATE,
     AnswerType.TIME: _TIME,
@@ -228,6 +248,7 @@ _SENTENCE_PATTERNS = {
     AnswerType.WEIGHT: _WEIGHT,
     AnswerType.DEPTH: _DEPTH,
     AnswerType.BIRTH: _BIRTH,
+    AnswerType.OUTLET: _OUTLET,
 }
 
 

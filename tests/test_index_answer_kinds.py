@@ -36,6 +36,9 @@ from index.models import SourceRef
         ("How many metres high was the cliff?", AnswerType.HEIGHT),
         ("What time did the ferry dock?", AnswerType.TIME),
         ("What time of year does the festival open?", AnswerType.DATE),
+        ("Which newspaper did the mayor talk to about the budget?", AnswerType.OUTLET),
+        ("What podcast did the coach tell about her injury?", AnswerType.OUTLET),
+        ("Which site did the chef speak with?", AnswerType.OUTLET),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType) -> None:
@@ -44,7 +47,12 @@ def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType)
 
 @pytest.mark.parametrize(
     "question",
-    ["How long did the shoot last?", "How much did she love it?", "Is the actor married?"],
+    [
+        "How long did the shoot last?",
+        "How much did she love it?",
+        "Is the actor married?",
+        "Which channel aired the final?",
+    ],
 )
 def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
     assert question_type(question) not in (
@@ -52,6 +60,7 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         AnswerType.HEIGHT,
         AnswerType.DURATION,
         AnswerType.WEIGHT,
+        AnswerType.OUTLET,
     )
 
 
@@ -75,6 +84,10 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         ("The storm came ashore early Tuesday morning.", AnswerType.TIME),
         ("She spoke to us at the Royal Albert Hall after the show.", AnswerType.PLACE),
         ("The probe landed near the Moon's south pole.", AnswerType.PLACE),
+        ("In an interview with The Harbour Gazette, the mayor said so.", AnswerType.OUTLET),
+        ("Speaking with Radio Kestrel, the coach laughed.", AnswerType.OUTLET),
+        ("“We were lucky,” the skipper told Coastline Weekly.", AnswerType.OUTLET),
+        ("The chef said on Tideline's podcast that she cooks at dawn.", AnswerType.OUTLET),
     ],
 )
 def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> None:
@@ -95,6 +108,8 @@ def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> 
         ("The storm grew to a dangerous Category 4 hurricane.", AnswerType.COUNT),
         ("The ferry will dock on Thursday.", AnswerType.TIME),
         ("She spoke to us at the end of the show.", AnswerType.PLACE),
+        ("He told me the ferry was late.", AnswerType.OUTLET),
+        ("The mayor told the council it was late.", AnswerType.OUTLET),
     ],
 )
 def test_sentences_that_do_not_offer_it(sentence: str, kind: AnswerType) -> None:

@@ -6,7 +6,8 @@ the same question about the number they state is answered. A sentence holding th
 question's word stemmed differently ("directed", "Director") covers it for the ranking,
 as it does for the refusal check. A passage whose two sentences together hold the
 question's words comes before a sentence holding only part of them (late interaction
-over the whole passage)."""
+over the whole passage). "Which paper…" is answered by the sentence naming whom
+someone told."""
 
 from __future__ import annotations
 
@@ -53,6 +54,17 @@ SPREAD_ARTICLES = {
     ),
     "awards": ("Awards night", "A trawler skipper was rescued, the awards night heard."),
 }
+OUTLET_ARTICLES = {
+    "rescue": (
+        "Lifeboat volunteers",
+        "A trawler skipper was pulled from the freezing sea on Sunday.\n\n"
+        "“We were lucky,” the skipper told Coastline Weekly after the rescue.",
+    ),
+    "awards": (
+        "Awards night",
+        "The skipper talked about the rescue at the awards night, where volunteers were thanked.",
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +82,12 @@ def stems(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
 @pytest.fixture(scope="module")
 def spread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
     with written_service(tmp_path_factory, SPREAD_ARTICLES) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def outlets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
+    with written_service(tmp_path_factory, OUTLET_ARTICLES) as built:
         yield built
 
 
@@ -112,3 +130,9 @@ def test_a_passage_answering_across_two_sentences_comes_first(spread: CorpusServ
     assert result.answered
     assert result.passages[0].sources[0].id == "rescue"
     assert "Black Rock lighthouse" in result.passages[0].text
+
+
+def test_which_paper_is_answered_by_the_sentence_naming_it(outlets: CorpusService) -> None:
+    result = outlets.ask("Which paper did the trawler skipper talk to after the rescue?")
+    assert result.answered
+    assert "told Coastline Weekly" in result.passages[0].highlight
