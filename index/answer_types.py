@@ -27,6 +27,9 @@ class AnswerType(StrEnum):
     WEIGHT = "weight"
     DEPTH = "depth"
     BIRTH = "date of birth"
+    ORIGIN = "country of origin"
+    """Where someone comes from: a country, or the nationality it gives ("the French
+    actress")."""
     OUTLET = "news outlet"
     """The newspaper, magazine, site or broadcaster someone spoke to."""
 
@@ -55,6 +58,14 @@ _MEASURES = (
 )
 """Units of measure: "how many miles" asks for a measure, and "16 feet" counts no thing."""
 _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (
+        re.compile(
+            r"\b(what|which) (country|nationality)\b[^?]*\bfrom\b|\bwhat nationality\b"
+            r"|\bwhere (is|was|are|were) [^?]*\bfrom\b|\bwhere (does|did|do) [^?]*\bcome from\b",
+            re.I,
+        ),
+        AnswerType.ORIGIN,
+    ),
     (
         re.compile(
             r"\b(which|what) (news ?paper|paper|magazine|site|website|outlet|publication"
@@ -234,6 +245,21 @@ _OUTLET = re.compile(
 """Whom something was said to: "told Entertainment Weekly", "in an interview with The
 Times", "speaking with Fandango"."""
 
+_DEMONYMS = (
+    "american|british|english|scottish|welsh|irish|french|german|italian|spanish|portuguese"
+    "|dutch|belgian|swiss|austrian|swedish|norwegian|danish|finnish|icelandic|polish|czech"
+    "|slovak|hungarian|romanian|bulgarian|greek|turkish|russian|ukrainian|serbian|croatian"
+    "|canadian|mexican|brazilian|argentine|argentinian|chilean|colombian|peruvian|cuban"
+    "|venezuelan|australian|new zealand|chinese|japanese|korean|south korean|indian"
+    "|pakistani|bangladeshi|indonesian|filipino|vietnamese|thai|malaysian|singaporean"
+    "|iranian|iraqi|israeli|palestinian|lebanese|syrian|saudi|egyptian|moroccan|algerian"
+    "|tunisian|nigerian|ghanaian|kenyan|ethiopian|south african|jamaican|haitian"
+)
+_ORIGIN = re.compile(
+    rf"\b(?i:{_DEMONYMS})(?=[\s-])|\b(?i:from|born in|native of)\s+(the\s+)?{_NAME}"
+)
+"""A nationality ("the French actress") or a country someone is from."""
+
 _SENTENCE_PATTERNS = {
     AnswerType.DATE: _DATE,
     AnswerType.TIME: _TIME,
@@ -249,6 +275,7 @@ _SENTENCE_PATTERNS = {
     AnswerType.DEPTH: _DEPTH,
     AnswerType.BIRTH: _BIRTH,
     AnswerType.OUTLET: _OUTLET,
+    AnswerType.ORIGIN: _ORIGIN,
 }
 
 

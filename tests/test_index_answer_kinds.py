@@ -39,6 +39,10 @@ from index.models import SourceRef
         ("Which newspaper did the mayor talk to about the budget?", AnswerType.OUTLET),
         ("What podcast did the coach tell about her injury?", AnswerType.OUTLET),
         ("Which site did the chef speak with?", AnswerType.OUTLET),
+        ("What country is the skipper from?", AnswerType.ORIGIN),
+        ("Where does the chef come from?", AnswerType.ORIGIN),
+        ("What nationality is the striker?", AnswerType.ORIGIN),
+        ("Where was the ferry built?", AnswerType.PLACE),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType) -> None:
@@ -88,6 +92,8 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         ("Speaking with Radio Kestrel, the coach laughed.", AnswerType.OUTLET),
         ("“We were lucky,” the skipper told Coastline Weekly.", AnswerType.OUTLET),
         ("The chef said on Tideline's podcast that she cooks at dawn.", AnswerType.OUTLET),
+        ("The Norwegian skipper thanked the crew.", AnswerType.ORIGIN),
+        ("“Being from Portugal, I grew up on boats,” she said.", AnswerType.ORIGIN),
     ],
 )
 def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> None:
@@ -110,6 +116,7 @@ def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> 
         ("She spoke to us at the end of the show.", AnswerType.PLACE),
         ("He told me the ferry was late.", AnswerType.OUTLET),
         ("The mayor told the council it was late.", AnswerType.OUTLET),
+        ("The skipper thanked the crew from the lifeboat.", AnswerType.ORIGIN),
     ],
 )
 def test_sentences_that_do_not_offer_it(sentence: str, kind: AnswerType) -> None:

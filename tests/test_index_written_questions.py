@@ -7,7 +7,7 @@ question's word stemmed differently ("directed", "Director") covers it for the r
 as it does for the refusal check. A passage whose two sentences together hold the
 question's words comes before a sentence holding only part of them (late interaction
 over the whole passage). "Which paper…" is answered by the sentence naming whom
-someone told."""
+someone told, "What country…from?" by the one giving a nationality."""
 
 from __future__ import annotations
 
@@ -54,6 +54,17 @@ SPREAD_ARTICLES = {
     ),
     "awards": ("Awards night", "A trawler skipper was rescued, the awards night heard."),
 }
+ORIGIN_ARTICLES = {
+    "crew": (
+        "Lifeboat crew",
+        "The lifeboat crew pulled the skipper from the sea on Sunday.\n\n"
+        "The Norwegian skipper had sailed alone from the harbour.",
+    ),
+    "harbour": (
+        "Harbour news",
+        "The skipper is the most famous skipper in the country, harbour staff said.",
+    ),
+}
 OUTLET_ARTICLES = {
     "rescue": (
         "Lifeboat volunteers",
@@ -82,6 +93,12 @@ def stems(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
 @pytest.fixture(scope="module")
 def spread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
     with written_service(tmp_path_factory, SPREAD_ARTICLES) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def origins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusService]:
+    with written_service(tmp_path_factory, ORIGIN_ARTICLES) as built:
         yield built
 
 
@@ -136,3 +153,10 @@ def test_which_paper_is_answered_by_the_sentence_naming_it(outlets: CorpusServic
     result = outlets.ask("Which paper did the trawler skipper talk to after the rescue?")
     assert result.answered
     assert "told Coastline Weekly" in result.passages[0].highlight
+
+
+def test_what_country_is_answered_by_a_nationality(origins: CorpusService) -> None:
+    # no "in/from <Place>" anywhere: as a question for a place it found none to give
+    result = origins.ask("What country is the skipper who sailed alone from?")
+    assert result.answered
+    assert "Norwegian skipper" in result.passages[0].highlight
