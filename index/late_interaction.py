@@ -49,9 +49,12 @@ def passage_maxsim(matches: Floats, bounds: npt.NDArray[np.int64]) -> Floats:
     """Each passage's MaxSim: each question token's best cosine over all the passage's
     sentences, averaged. Passage ``i``'s sentences are the columns
     ``bounds[i]:bounds[i + 1]`` of ``matches``; 0 for a passage without tokens."""
-    best = np.full((len(matches), len(bounds) - 1), np.nan)
-    for position in range(len(bounds) - 1):
-        columns = matches[:, int(bounds[position]) : int(bounds[position + 1])]
-        if columns.size and not np.isnan(columns).all():
-            best[:, position] = np.nanmax(columns, axis=1)
+    count = len(bounds) - 1
+    best = np.full((len(matches), count), np.nan)
+    starts = np.asarray(bounds[:-1], dtype=np.int64)
+    filled = np.nan_to_num(matches, nan=-np.inf)
+    nonempty = np.asarray(bounds[1:], dtype=np.int64) > starts
+    if len(matches) and nonempty.any():
+        reduced = np.maximum.reduceat(filled, starts[nonempty], axis=1)
+        best[:, nonempty] = np.where(np.isneginf(reduced), np.nan, reduced)
     return maxsim(best)
