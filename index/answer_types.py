@@ -30,6 +30,8 @@ class AnswerType(StrEnum):
     ORIGIN = "country of origin"
     """Where someone comes from: a country, or the nationality it gives ("the French
     actress")."""
+    ACTOR = "actor"
+    """Who plays a part: "Grace (Hayley Atwell)", "Hayley Atwell's Grace", "played by"."""
     OUTLET = "news outlet"
     """The newspaper, magazine, site or broadcaster someone spoke to."""
 
@@ -58,6 +60,14 @@ _MEASURES = (
 )
 """Units of measure: "how many miles" asks for a measure, and "16 feet" counts no thing."""
 _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (
+        re.compile(
+            r"^\s*who (plays|played|is playing|portrays|portrayed|voices|voiced|stars as"
+            r"|starred as)\b",
+            re.I,
+        ),
+        AnswerType.ACTOR,
+    ),
     (
         re.compile(
             r"\b(what|which) (country|nationality)\b[^?]*\bfrom\b|\bwhat nationality\b"
@@ -260,6 +270,13 @@ _ORIGIN = re.compile(
 )
 """A nationality ("the French actress") or a country someone is from."""
 
+_ACTOR = re.compile(
+    rf"\b{_NAME} \({_NAME}(\s+{_NAME})+\)|\b{_NAME}\s+{_NAME}[’']s?\s+(\w+\s+)?{_NAME}"
+    rf"|\b{_NAME}\s+{_NAME},?\s+(who\s+)?(plays|played|portrays|portrayed|voices|stars as"
+    rf"|starring as|as)\b|\b(played|portrayed|voiced) by\s+{_NAME}"
+)
+"""A part and the actor who plays it."""
+
 _SENTENCE_PATTERNS = {
     AnswerType.DATE: _DATE,
     AnswerType.TIME: _TIME,
@@ -276,6 +293,7 @@ _SENTENCE_PATTERNS = {
     AnswerType.BIRTH: _BIRTH,
     AnswerType.OUTLET: _OUTLET,
     AnswerType.ORIGIN: _ORIGIN,
+    AnswerType.ACTOR: _ACTOR,
 }
 
 
@@ -285,6 +303,17 @@ def question_type(question: str) -> AnswerType | None:
         if pattern.search(question):
             return kind
     return None
+
+
+_BROADER = {AnswerType.ACTOR: AnswerType.PERSON}
+"""Kinds whose sentence patterns are narrower than what may answer them: ranking favours
+the narrow kind, but only the lack of the broader one refuses the question."""
+
+
+def refusal_kind(kind: AnswerType | None) -> AnswerType | None:
+    """The kind of answer whose absence from the best candidates refuses a question asking
+    for ``kind`` (``kind`` itself unless it has a broader one)."""
+    return _BROADER.get(kind, kind) if kind is not None else None
 
 
 def offers(sentence: str, kind: AnswerType) -> bool:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.answer_types import AnswerType, offers, question_type
+from index.answer_types import AnswerType, offers, question_type, refusal_kind
 from index.answerability import (
     HeldTerms,
     missing_numbers,
@@ -159,6 +159,7 @@ class Searcher:
         """Answer ``question`` from its vector and, when given, its content-token vectors
         (``token_words``: the question word each token lies in)."""
         kind = question_type(question)
+        required = refusal_kind(kind)
         scored = self.rank(question, vector, tokens, kind)
         config = self.config
         best = max((s.relevance for s in scored), default=0.0)
@@ -169,8 +170,8 @@ class Searcher:
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
         floor = scored[0].score - config.secondary_margin
         terms = tokenize(question)
-        offered = kind is None or self._offered(
-            kind, [s for s in relevant if s.score >= floor and self._states_numbers(terms, [s])]
+        offered = required is None or self._offered(
+            required, [s for s in relevant if s.score >= floor and self._states_numbers(terms, [s])]
         )
         if not offered or self._unanswerable(
             terms, scored[: config.coverage_passages], tokens, token_words
@@ -179,7 +180,7 @@ class Searcher:
                 question=question,
                 answered=False,
                 passages=(),
-                asked_for=kind.value if kind is not None else None,
+                asked_for=required.value if required is not None else None,
                 covers=self._covers(scored),
             )
         # below the floor a passage is no answer of its own, but may contradict the best one

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.answer_types import AnswerType, answer_values, offers, question_type
+from index.answer_types import (
+    AnswerType,
+    answer_values,
+    offers,
+    question_type,
+    refusal_kind,
+)
 from index.conflicts import Answer, find_conflict
 from index.models import SourceRef
 
@@ -43,6 +49,9 @@ from index.models import SourceRef
         ("Where does the chef come from?", AnswerType.ORIGIN),
         ("What nationality is the striker?", AnswerType.ORIGIN),
         ("Where was the ferry built?", AnswerType.PLACE),
+        ("Who plays the harbour master?", AnswerType.ACTOR),
+        ("Who played Moira in the first series?", AnswerType.ACTOR),
+        ("Who is the harbour master?", AnswerType.PERSON),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType) -> None:
@@ -94,6 +103,10 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         ("The chef said on Tideline's podcast that she cooks at dawn.", AnswerType.OUTLET),
         ("The Norwegian skipper thanked the crew.", AnswerType.ORIGIN),
         ("“Being from Portugal, I grew up on boats,” she said.", AnswerType.ORIGIN),
+        ("Its harbour master, Moira (Ana Ruiz), steals every scene.", AnswerType.ACTOR),
+        ("Ana Ruiz's Moira steals every scene.", AnswerType.ACTOR),
+        ("Ana Ruiz, who plays the harbour master, was at the premiere.", AnswerType.ACTOR),
+        ("The harbour master is played by Ana Ruiz.", AnswerType.ACTOR),
     ],
 )
 def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> None:
@@ -117,10 +130,19 @@ def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> 
         ("He told me the ferry was late.", AnswerType.OUTLET),
         ("The mayor told the council it was late.", AnswerType.OUTLET),
         ("The skipper thanked the crew from the lifeboat.", AnswerType.ORIGIN),
+        ("Ben Brandt said the harbour master was the heart of the film.", AnswerType.ACTOR),
     ],
 )
 def test_sentences_that_do_not_offer_it(sentence: str, kind: AnswerType) -> None:
     assert not offers(sentence, kind)
+
+
+def test_who_plays_is_refused_only_when_no_person_is_offered() -> None:
+    # ranking prefers the sentence naming the actor beside the part, but a question about
+    # a part is not refused merely because no sentence has that layout
+    assert refusal_kind(AnswerType.ACTOR) is AnswerType.PERSON
+    assert refusal_kind(AnswerType.ORIGIN) is AnswerType.ORIGIN
+    assert refusal_kind(None) is None
 
 
 def test_date_values_are_days_of_the_month_then_years() -> None:
