@@ -8,7 +8,11 @@ question asks for is a likelier answer than one that only shares its topic.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Final
+
+from index.lexical import stem
 
 
 class AnswerType(StrEnum):
@@ -29,6 +33,13 @@ class AnswerType(StrEnum):
     BIRTH = "date of birth"
     SPEED = "speed"
     COLOUR = "colour"
+    ORIGIN = "country of origin"
+    """Where someone comes from: a country, or the nationality it gives ("the French
+    actress")."""
+    ACTOR = "actor"
+    """Who plays a part: "Grace (Hayley Atwell)", "Hayley Atwell's Grace", "played by"."""
+    OUTLET = "news outlet"
+    """The newspaper, magazine, site or broadcaster someone spoke to."""
 
 
 SPECIFIC_KINDS = frozenset(
@@ -57,6 +68,31 @@ _MEASURES = (
 )
 """Units of measure: "how many miles" asks for a measure, and "16 feet" counts no thing."""
 _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (
+        re.compile(
+            r"^\s*who (plays|played|is playing|portrays|portrayed|voices|voiced|stars as"
+            r"|starred as)\b",
+            re.I,
+        ),
+        AnswerType.ACTOR,
+    ),
+    (
+        re.compile(
+            r"\b(what|which) (country|nationality)\b[^?]*\bfrom\b|\bwhat nationality\b"
+            r"|\bwhere (is|was|are|were) [^?]*\bfrom\b|\bwhere (does|did|do) [^?]*\bcome from\b",
+            re.I,
+        ),
+        AnswerType.ORIGIN,
+    ),
+    (
+        re.compile(
+            r"\b(which|what) (news ?paper|paper|magazine|site|website|outlet|publication"
+            r"|channel|network|podcast|broadcaster|radio station)\b[^?]*"
+            r"\b(talk|spoke|speak|tell|told|interview|say|said|chat)",
+            re.I,
+        ),
+        AnswerType.OUTLET,
+    ),
     (
         re.compile(
             r"\bwhen (was|were|is) [^?]*\bborn\b|\bbirth ?days?\b|\bdate of birth\b"
@@ -234,6 +270,37 @@ _WEIGHT = re.compile(
     r"\b\d+(\.\d+)?\s*(kg|kilos?|kilograms?|pounds|lbs?|stone|tonnes?|tons?)\b", re.I
 )
 
+_OUTLET = re.compile(
+    r"\b(?i:interview(ed)? (with|by|for)|told|tells|telling|speaking (with|to)|spoke (with|to)"
+    r"|speaks (with|to)|talking (with|to)|talked (with|to)|talks (with|to)|said to)\s+"
+    rf"(?:the\s+|The\s+)?{_NAME}"
+    r"|\b[A-Z][\w’'\-]+[’']s? (interview|podcast|show|programme)\b",
+)
+"""Whom something was said to: "told Entertainment Weekly", "in an interview with The
+Times", "speaking with Fandango"."""
+
+_DEMONYMS = (
+    "american|british|english|scottish|welsh|irish|french|german|italian|spanish|portuguese"
+    "|dutch|belgian|swiss|austrian|swedish|norwegian|danish|finnish|icelandic|polish|czech"
+    "|slovak|hungarian|romanian|bulgarian|greek|turkish|russian|ukrainian|serbian|croatian"
+    "|canadian|mexican|brazilian|argentine|argentinian|chilean|colombian|peruvian|cuban"
+    "|venezuelan|australian|new zealand|chinese|japanese|korean|south korean|indian"
+    "|pakistani|bangladeshi|indonesian|filipino|vietnamese|thai|malaysian|singaporean"
+    "|iranian|iraqi|israeli|palestinian|lebanese|syrian|saudi|egyptian|moroccan|algerian"
+    "|tunisian|nigerian|ghanaian|kenyan|ethiopian|south african|jamaican|haitian"
+)
+_ORIGIN = re.compile(
+    rf"\b(?i:{_DEMONYMS})(?=[\s-])|\b(?i:from|born in|native of)\s+(the\s+)?{_NAME}"
+)
+"""A nationality ("the French actress") or a country someone is from."""
+
+_ACTOR = re.compile(
+    rf"\b{_NAME} \({_NAME}(\s+{_NAME})+\)|\b{_NAME}\s+{_NAME}[’']s?\s+(\w+\s+)?{_NAME}"
+    rf"|\b{_NAME}\s+{_NAME},?\s+(who\s+)?(plays|played|portrays|portrayed|voices|stars as"
+    rf"|starring as|as)\b|\b(played|portrayed|voiced) by\s+{_NAME}"
+)
+"""A part and the actor who plays it."""
+
 _SENTENCE_PATTERNS = {
     AnswerType.DATE: _DATE,
     AnswerType.TIME: _TIME,
@@ -250,6 +317,9 @@ _SENTENCE_PATTERNS = {
     AnswerType.BIRTH: _BIRTH,
     AnswerType.SPEED: _SPEED,
     AnswerType.COLOUR: _COLOUR,
+    AnswerType.OUTLET: _OUTLET,
+    AnswerType.ORIGIN: _ORIGIN,
+    AnswerType.ACTOR: _ACTOR,
 }
 
 
@@ -259,6 +329,17 @@ def question_type(question: str) -> AnswerType | None:
         if pattern.search(question):
             return kind
     return None
+
+
+_BROADER = {AnswerType.ACTOR: AnswerType.PERSON}
+"""Kinds whose sentence patterns are narrower than what may answer them: ranking favours
+the narrow kind, but only the lack of the broader one refuses the question."""
+
+
+def refusal_kind(kind: AnswerType | None) -> AnswerType | None:
+    """The kind of answer whose absence from the best candidates refuses a question asking
+    for ``kind`` (``kind`` itself unless it has a broader one)."""
+    return _BROADER.get(kind, kind) if kind is not None else None
 
 
 def offers(sentence: str, kind: AnswerType) -> bool:
@@ -334,3 +415,22 @@ def answer_values(sentence: str, kind: AnswerType) -> tuple[tuple[str, str], ...
         if digits is not None:
             values.append((digits.group(0).replace(",", ""), match.group(0).strip()))
     return tuple(values)
+
+
+_KIND_NAMES: Final[Mapping[AnswerType, tuple[str, ...]]] = {
+    AnswerType.OUTLET: (
+        *("newspaper", "paper", "magazine", "site", "website", "outlet", "publication"),
+        *("channel", "network", "podcast", "broadcaster", "radio", "station"),
+    ),
+    AnswerType.ORIGIN: ("country", "nationality"),
+    AnswerType.SPEED: ("speed", "fast"),
+    AnswerType.COLOUR: ("colour", "color"),
+}
+_KIND_STEMS = {kind: frozenset(map(stem, words)) for kind, words in _KIND_NAMES.items()}
+
+
+def kind_names(kind: AnswerType | None) -> frozenset[str]:
+    """The stems of the words a question uses to name the kind of answer it asks for
+    ("which *newspaper* did she talk to", "what *country* is he from"): the sentence that
+    answers it ("she told the Gazette", "the Norwegian skipper") need not hold them."""
+    return _KIND_STEMS.get(kind, frozenset()) if kind is not None else frozenset()

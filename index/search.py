@@ -10,10 +10,12 @@
    ``index.answerability.held`` says; for the ranking, the words of the article's
    title count as the sentence's context); the best one is the highlight.
 3. A passage's score blends its own similarity, its BM25 score scaled by the
-   best candidate's, and its best sentence's score (weights calibrated on the
-   seed and real-news dev questions). Whether anything answers is judged on a
-   separate relevance blend, the one the no-answer threshold is calibrated on:
-   when the best relevance is under it, the result says so.
+   best candidate's, its late interaction as a whole (each question token's best
+   match in any of its sentences, ``index.late_interaction``) and its best
+   sentence's score (weights calibrated on the seed and real-news dev questions).
+   Whether anything answers is judged on a separate relevance blend, the one the
+   no-answer threshold is calibrated on: when the best relevance is under it, the
+   result says so.
 4. The same statement in several articles is one hit listing every source.
 5. When the question asks for a kind of answer (a height, a sum of money, a
    date, a count...) and no relevant candidate sentence offers one, or when the
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.answer_types import AnswerType, offers, question_type
+from index.answer_types import AnswerType, kind_names, offers, question_type, refusal_kind
 from index.answerability import (
     HeldTerms,
     counted_words,
@@ -46,6 +48,7 @@ from index.answerability import (
 )
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
+from index.late_interaction import Floats, maxsim, passage_maxsim, token_matches
 from index.lexical import tokenize
 from index.models import Conflict, Passage, PassageHit, SearchResult, SourceRef
 from index.snapshot import IndexSnapshot
@@ -76,10 +79,14 @@ class SearchConfig:
     """Weight of the passage's BM25 score divided by the best among the candidates: scaled
     per question, so it means the same in a corpus of 3 articles or 3,000 (raw BM25 grows
     with the idf of rare terms as the corpus grows)."""
-    late_weight: float = 0.3
+    late_weight: float = 0.2
     late_center: float = 0.5
     """Late interaction adds ``late_weight * (maxsim - late_center)`` to a sentence's score:
     centred, so a question encoded without token vectors is judged on the same scale."""
+    passage_late_weight: float = 0.2
+    """Late interaction over the whole passage (each question token's best match in any of
+    its sentences, centred the same way) adds this weight of it to the passage's score: a
+    question answered across two sentences is matched by the passage as a whole."""
     relevance_weights: tuple[float, float, float, float] = (0.35, 0.45, 0.2, 0.15)
     """Passage, sentence, coverage and late-interaction weights of ``relevance``, the blend
     the no-answer threshold was calibrated on; ranking uses the weights above,
@@ -162,6 +169,7 @@ class Searcher:
         """Answer ``question`` from its vector and, when given, its content-token vectors
         (``token_words``: the question word each token lies in)."""
         kind = question_type(question)
+        required = refusal_kind(kind)
         scored = self.rank(question, vector, tokens, kind)
         config = self.config
         best = max((s.relevance for s in scored), default=0.0)
@@ -171,12 +179,13 @@ class Searcher:
             return SearchResult(question=question, answered=False, passages=(), covers=covers)
         relevant = [s for s in scored if s.relevance >= config.answer_threshold]
         floor = scored[0].score - config.secondary_margin
-        terms = tokenize(question)
-        offered = kind is None or self._offered(
-            kind,
+        frame = kind_names(kind)
+        terms = [term for term in tokenize(question) if term not in frame]
+        offered = required is None or self._offered(
+            required,
             [s for s in relevant if s.score >= floor and self._states_numbers(terms, [s])],
             terms,
-            counted=counted_words(question) if kind is AnswerType.COUNT else (),
+            counted=counted_words(question) if required is AnswerType.COUNT else (),
             tokens=tokens,
             token_words=token_words,
         )
@@ -185,7 +194,7 @@ class Searcher:
                 question=question,
                 answered=False,
                 passages=(),
-                asked_for=kind.value if kind is not None else None,
+                asked_for=required.value if required is not None else None,
                 covers=self._covers(scored),
             )
         # below the floor a passage is no answer of its own, but may contradict the best one
@@ -330,10 +339,10 @@ class Searcher:
 
     def _token_similarities_by_row(
         self, rows: npt.NDArray[np.int64], query_tokens: Vectors
-    ) -> list[npt.NDArray[np.float32] | None]:
+    ) -> list[Floats | None]:
         """For each sentence row, each question token's best cosine with the row's tokens
         (``None`` for a row without token vectors)."""
-        result: list[npt.NDArray[np.float32] | None] = [None] * len(rows)
+        result: list[Floats | None] = [None] * len(rows)
         present, best = self._best_token_matches(rows, query_tokens)
         for column, position in enumerate(np.flatnonzero(present)):
             result[int(position)] = best[:, column]
@@ -341,18 +350,12 @@ class Searcher:
 
     def _best_token_matches(
         self, rows: npt.NDArray[np.int64], query_tokens: Vectors
-    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+    ) -> tuple[npt.NDArray[np.bool_], Floats]:
         """Which sentence rows have token vectors, and for those (in order, one column
         each) each question token's best cosine with the row's tokens."""
         offsets = self.snapshot.token_offsets
-        lengths = offsets[rows + 1] - offsets[rows]
-        present = lengths > 0
-        if not present.any():
-            return present, np.zeros((len(query_tokens), 0), dtype=np.float32)
-        similarities = query_tokens @ self._row_tokens(rows).T
-        columns = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        best: npt.NDArray[np.float32] = np.maximum.reduceat(similarities, columns[present], axis=1)
-        return present, best
+        present: npt.NDArray[np.bool_] = (offsets[rows + 1] - offsets[rows]) > 0
+        return present, self._token_matches(rows, query_tokens)[:, present]
 
     def _row_tokens(self, rows: npt.NDArray[np.int64]) -> Vectors:
         """The stored content-token vectors of the sentence ``rows``, in row order, as floats."""
@@ -446,9 +449,9 @@ class Searcher:
         kind: AnswerType | None,
         query_tokens: Vectors | None = None,
     ) -> list[ScoredPassage]:
-        """Score every sentence of every candidate at once; each passage by its best one.
-
-        ``passage_bm25`` is each candidate's BM25 score over the best candidate's (0..1)."""
+        """Score every sentence of every candidate at once; each passage by its best one,
+        its own similarity, its BM25 score (over the best candidate's: 0..1) and its
+        passage-level MaxSim."""
         snapshot = self.snapshot
         config = self.config
         offsets = snapshot.sentence_offsets
@@ -472,10 +475,13 @@ class Searcher:
         typed = np.array(
             [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
         )
-        if query_tokens is not None and len(query_tokens) and config.late_weight:
-            late = self._late_interaction(rows, query_tokens) - config.late_center
-        else:
-            late = np.zeros(len(rows))
+        # each question token's best cosine with each sentence's tokens (late interaction)
+        late = np.zeros(len(rows))
+        passage_late = np.zeros(len(candidates))
+        if query_tokens is not None and len(query_tokens):
+            matches = self._token_matches(rows, query_tokens)
+            late = maxsim(matches) - config.late_center
+            passage_late = passage_maxsim(matches, bounds) - config.late_center
         sentence_scores = (
             config.sentence_weight * similarities
             + config.lexical_weight * coverages_in_context
@@ -493,6 +499,7 @@ class Searcher:
             best_row = first + best
             score = (
                 config.passage_weight * passage_similarity[passage_id]
+                + config.passage_late_weight * float(passage_late[position])
                 + config.bm25_weight * passage_bm25[passage_id]
                 + float(sentence_scores[best_row])
             )
@@ -506,16 +513,12 @@ class Searcher:
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
 
-    def _late_interaction(
-        self, rows: npt.NDArray[np.int64], query_tokens: Vectors
-    ) -> npt.NDArray[np.float64]:
-        """MaxSim of each sentence row: the mean, over the question's content tokens, of
-        each one's best cosine with the sentence's tokens (0 for a sentence without any)."""
-        result = np.zeros(len(rows), dtype=np.float64)
-        present, best = self._best_token_matches(rows, query_tokens)
-        if present.any():
-            result[present] = best.mean(axis=0)
-        return result
+    def _token_matches(self, rows: npt.NDArray[np.int64], query_tokens: Vectors) -> Floats:
+        """Each question token's best cosine with each sentence row's stored tokens
+        (:func:`index.late_interaction.token_matches`)."""
+        offsets = self.snapshot.token_offsets
+        lengths = (offsets[rows + 1] - offsets[rows]).astype(np.int64)
+        return token_matches(query_tokens, self._row_tokens(rows), lengths)
 
     def _sentence_text(self, row: int) -> str:
         passage_id = int(np.searchsorted(self.snapshot.sentence_offsets, row, side="right")) - 1

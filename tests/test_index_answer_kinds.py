@@ -5,8 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.answer_types import AnswerType, answer_values, offers, question_type
+from index.answer_types import (
+    AnswerType,
+    answer_values,
+    kind_names,
+    offers,
+    question_type,
+    refusal_kind,
+)
 from index.conflicts import Answer, find_conflict
+from index.lexical import stem
 from index.models import SourceRef
 
 
@@ -40,6 +48,16 @@ from index.models import SourceRef
         ("What was the top speed of the boat?", AnswerType.SPEED),
         ("What colour was the keeper's door?", AnswerType.COLOUR),
         ("Which color is the new ferry?", AnswerType.COLOUR),
+        ("Which newspaper did the mayor talk to about the budget?", AnswerType.OUTLET),
+        ("What podcast did the coach tell about her injury?", AnswerType.OUTLET),
+        ("Which site did the chef speak with?", AnswerType.OUTLET),
+        ("What country is the skipper from?", AnswerType.ORIGIN),
+        ("Where does the chef come from?", AnswerType.ORIGIN),
+        ("What nationality is the striker?", AnswerType.ORIGIN),
+        ("Where was the ferry built?", AnswerType.PLACE),
+        ("Who plays the harbour master?", AnswerType.ACTOR),
+        ("Who played Moira in the first series?", AnswerType.ACTOR),
+        ("Who is the harbour master?", AnswerType.PERSON),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType) -> None:
@@ -48,7 +66,12 @@ def test_the_kind_of_answer_a_question_asks_for(question: str, kind: AnswerType)
 
 @pytest.mark.parametrize(
     "question",
-    ["How long did the shoot last?", "How much did she love it?", "Is the actor married?"],
+    [
+        "How long did the shoot last?",
+        "How much did she love it?",
+        "Is the actor married?",
+        "Which channel aired the final?",
+    ],
 )
 def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
     assert question_type(question) not in (
@@ -56,6 +79,7 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         AnswerType.HEIGHT,
         AnswerType.DURATION,
         AnswerType.WEIGHT,
+        AnswerType.OUTLET,
     )
 
 
@@ -83,6 +107,16 @@ def test_questions_that_ask_for_no_narrow_kind(question: str) -> None:
         ("Gusts reached 81 mph on the ridge.", AnswerType.SPEED),
         ("The wind blew at 90 kilometres per hour all night.", AnswerType.SPEED),
         ("They escaped in a tiny yellow van.", AnswerType.COLOUR),
+        ("In an interview with The Harbour Gazette, the mayor said so.", AnswerType.OUTLET),
+        ("Speaking with Radio Kestrel, the coach laughed.", AnswerType.OUTLET),
+        ("“We were lucky,” the skipper told Coastline Weekly.", AnswerType.OUTLET),
+        ("The chef said on Tideline's podcast that she cooks at dawn.", AnswerType.OUTLET),
+        ("The Norwegian skipper thanked the crew.", AnswerType.ORIGIN),
+        ("“Being from Portugal, I grew up on boats,” she said.", AnswerType.ORIGIN),
+        ("Its harbour master, Moira (Ana Ruiz), steals every scene.", AnswerType.ACTOR),
+        ("Ana Ruiz's Moira steals every scene.", AnswerType.ACTOR),
+        ("Ana Ruiz, who plays the harbour master, was at the premiere.", AnswerType.ACTOR),
+        ("The harbour master is played by Ana Ruiz.", AnswerType.ACTOR),
     ],
 )
 def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> None:
@@ -107,10 +141,22 @@ def test_sentences_that_offer_a_narrow_kind(sentence: str, kind: AnswerType) -> 
         ("The ferry left the harbour at dawn.", AnswerType.COLOUR),
         ("The ferry will dock on Thursday.", AnswerType.TIME),
         ("She spoke to us at the end of the show.", AnswerType.PLACE),
+        ("He told me the ferry was late.", AnswerType.OUTLET),
+        ("The mayor told the council it was late.", AnswerType.OUTLET),
+        ("The skipper thanked the crew from the lifeboat.", AnswerType.ORIGIN),
+        ("Ben Brandt said the harbour master was the heart of the film.", AnswerType.ACTOR),
     ],
 )
 def test_sentences_that_do_not_offer_it(sentence: str, kind: AnswerType) -> None:
     assert not offers(sentence, kind)
+
+
+def test_who_plays_is_refused_only_when_no_person_is_offered() -> None:
+    # ranking prefers the sentence naming the actor beside the part, but a question about
+    # a part is not refused merely because no sentence has that layout
+    assert refusal_kind(AnswerType.ACTOR) is AnswerType.PERSON
+    assert refusal_kind(AnswerType.ORIGIN) is AnswerType.ORIGIN
+    assert refusal_kind(None) is None
 
 
 def test_date_values_are_days_of_the_month_then_years() -> None:
@@ -191,3 +237,12 @@ def test_no_conflict_without_a_value_question() -> None:
     answers = [_answer("It opens on July 15.", "a"), _answer("It opens on July 10.", "b")]
     assert find_conflict(None, answers) == (None, [])
     assert find_conflict(AnswerType.PERSON, answers) == (None, [])
+
+
+def test_the_words_naming_the_kind_asked_for_are_the_questions_frame() -> None:
+    # "which newspaper" is answered by "told the Gazette": the sentence needn't say "newspaper"
+    assert {stem("newspaper"), stem("site")} <= kind_names(AnswerType.OUTLET)
+    assert stem("country") in kind_names(AnswerType.ORIGIN)
+    assert stem("skipper") not in kind_names(AnswerType.OUTLET)
+    assert kind_names(AnswerType.PERSON) == frozenset()
+    assert kind_names(None) == frozenset()

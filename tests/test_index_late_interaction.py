@@ -10,6 +10,7 @@ import pytest
 from index.articles import load_corpus
 from index.builder import build_snapshot
 from index.embedding import HashingEmbedder, dequantise, is_content_token, quantise
+from index.late_interaction import maxsim, passage_maxsim, token_matches
 from index.snapshot import IndexSnapshot
 from index.store import load_snapshot, save_snapshot
 
@@ -56,3 +57,39 @@ def test_stored_tokens_are_memory_mapped_not_read_into_memory(
     loaded = load_snapshot(tmp_path / "build", model="test-hashing")
     assert isinstance(loaded.token_vectors, np.memmap)
     assert np.array_equal(loaded.sentence_tokens(3), snapshot.sentence_tokens(3))
+
+
+def _unit(*axes: int) -> np.ndarray:
+    vectors = np.zeros((len(axes), 4), dtype=np.float32)
+    vectors[np.arange(len(axes)), axes] = 1.0
+    return vectors
+
+
+def test_each_question_token_takes_its_best_match_in_each_sentence() -> None:
+    question = _unit(0, 1)  # two tokens
+    sentences = np.vstack([_unit(0, 2), _unit(1), _unit(3)])  # 2 + 1 + 1 tokens
+    matches = token_matches(question, sentences, np.array([2, 1, 1]))
+    assert matches.tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    assert maxsim(matches).tolist() == [0.5, 0.5, 0.0]
+
+
+def test_a_sentence_without_tokens_matches_nothing() -> None:
+    matches = token_matches(_unit(0), _unit(0), np.array([0, 1]))
+    assert np.isnan(matches[0, 0])
+    assert maxsim(matches).tolist() == [0.0, 1.0]
+
+
+def test_a_passage_matches_the_question_tokens_its_sentences_match_between_them() -> None:
+    # passage 0: sentences matching the first and the second token; passage 1: one sentence
+    # matching the first token only
+    question = _unit(0, 1)
+    sentences = np.vstack([_unit(0), _unit(1), _unit(0)])
+    matches = token_matches(question, sentences, np.array([1, 1, 1]))
+    passages = passage_maxsim(matches, np.array([0, 2, 3]))
+    assert passages.tolist() == [1.0, 0.5]
+    assert maxsim(matches).max() == 0.5  # no sentence alone matches the whole question
+
+
+def test_a_passage_whose_sentences_have_no_tokens_matches_nothing() -> None:
+    matches = token_matches(_unit(0), np.zeros((0, 4), np.float32), np.array([0, 0]))
+    assert passage_maxsim(matches, np.array([0, 2])).tolist() == [0.0]
