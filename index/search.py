@@ -334,20 +334,10 @@ class Searcher:
     ) -> list[Floats | None]:
         """For each sentence row, each question token's best cosine with the row's tokens
         (``None`` for a row without token vectors)."""
-        result: list[Floats | None] = [None] * len(rows)
-        present, best = self._best_token_matches(rows, query_tokens)
-        for column, position in enumerate(np.flatnonzero(present)):
-            result[int(position)] = best[:, column]
-        return result
-
-    def _best_token_matches(
-        self, rows: npt.NDArray[np.int64], query_tokens: Vectors
-    ) -> tuple[npt.NDArray[np.bool_], Floats]:
-        """Which sentence rows have token vectors, and for those (in order, one column
-        each) each question token's best cosine with the row's tokens."""
         offsets = self.snapshot.token_offsets
-        present: npt.NDArray[np.bool_] = (offsets[rows + 1] - offsets[rows]) > 0
-        return present, self._token_matches(rows, query_tokens)[:, present]
+        has_tokens = offsets[rows + 1] > offsets[rows]
+        matches = self._token_matches(rows, query_tokens)
+        return [matches[:, i] if has_tokens[i] else None for i in range(len(rows))]
 
     def _row_tokens(self, rows: npt.NDArray[np.int64]) -> Vectors:
         """The stored content-token vectors of the sentence ``rows``, in row order, as floats."""
