@@ -3,13 +3,15 @@
 ``python -m bench.speed [--articles N]`` prints, in one run:
 
 * build: seconds and passages/s for a full build of a synthetic corpus, next to
-  the bare model's ``encode`` throughput on the very same passage texts (the two
-  alternate, ``--build-rounds`` times, and the medians count); the quote
+  the bare model's ``encode`` throughput on the very same passage texts, as the
+  model ships (float32) and in bfloat16 autocast, the arithmetic the build uses on
+  a CPU with native bfloat16 (``EMBEDDING_PRECISION``; the sides alternate,
+  ``--build-rounds`` times, and the medians count); the quote
   extraction (the spaCy parse of the paragraphs with quotes, which the bare model
   does not do) is timed on its own in the same rounds, and the ratio is also given
   without it;
 * ask: warm latency p50/p95 of ``CorpusService.ask`` on the seed articles, next
-  to the bare cost of ``model.encode([q])`` plus a FAISS search.
+  to the bare cost of ``model.encode([q])`` (float32) plus a FAISS search.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +33,7 @@ from index.embedding import SentenceTransformerEmbedder
 from index.evaluation import load_retrieval_cases
 from index.quote_index import extract_articles_quotes
 from index.service import CorpusService
-from index.settings import IndexSettings
+from index.settings import IndexSettings, Precision
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -39,10 +42,21 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.array(values), q))
 
 
+def bare_encode(
+    embedder: SentenceTransformerEmbedder, texts: Sequence[str], bfloat16: bool
+) -> None:
+    """The model's own ``encode`` of ``texts``, in float32 or under bfloat16 autocast."""
+    import torch
+
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16):
+        embedder.model.encode(list(texts), batch_size=32, show_progress_bar=False)
+
+
 def bench_build(
     embedder: SentenceTransformerEmbedder, articles: int, rounds: int = 3
 ) -> dict[str, float]:
-    """Builds and bare encodes of the same passages, alternating; medians of ``rounds``."""
+    """Builds and bare encodes (float32, bfloat16) of the same passages, alternating;
+    medians of ``rounds``."""
     with tempfile.TemporaryDirectory() as tmp:
         corpus_dir = Path(tmp) / "corpus"
         write_corpus(corpus_dir, articles)
@@ -53,12 +67,12 @@ def bench_build(
         extract_articles_quotes(cleaned[:1])
         builds: list[float] = []
         bares: list[float] = []
+        bares_bf16: list[float] = []
         quotes: list[float] = []
         texts: list[str] = []
         for round_number in range(rounds):
-            for side in (
-                ("build", "bare") if round_number % 2 == 0 or not texts else ("bare", "build")
-            ):
+            sides = ("build", "bare", "bare_bf16")
+            for side in sides if round_number % 2 == 0 or not texts else sides[::-1]:
                 started = time.perf_counter()
                 if side == "build":
                     snapshot, _ = build_snapshot(corpus, embedder)
@@ -66,8 +80,8 @@ def bench_build(
                     texts = [p.text for p in snapshot.passages]
                     del snapshot
                 else:
-                    embedder.model.encode(texts, batch_size=32, show_progress_bar=False)
-                    bares.append(time.perf_counter() - started)
+                    bare_encode(embedder, texts, bfloat16=side == "bare_bf16")
+                    (bares if side == "bare" else bares_bf16).append(time.perf_counter() - started)
             # a build of 100+ articles lets the parser go when done: load it again first,
             # outside the timing, as the build found it loaded
             extract_articles_quotes(cleaned[:1])
@@ -76,8 +90,10 @@ def bench_build(
             quotes.append(time.perf_counter() - started)
     n = len(texts)
     build_seconds, bare_seconds = statistics.median(builds), statistics.median(bares)
+    bare_bf16_seconds = statistics.median(bares_bf16)
     quote_seconds = statistics.median(quotes)
     return {
+        "precision": embedder.precision,
         "articles": articles,
         "passages": n,
         "rounds": rounds,
@@ -86,8 +102,11 @@ def bench_build(
         "bare_seconds": bare_seconds,
         "bare_passages_per_s": n / bare_seconds,
         "ratio": bare_seconds / build_seconds,
+        "bare_bf16_seconds": bare_bf16_seconds,
+        "ratio_bf16": bare_bf16_seconds / build_seconds,
         "quote_seconds": quote_seconds,
         "ratio_without_quotes": bare_seconds / (build_seconds - quote_seconds),
+        "ratio_bf16_without_quotes": bare_bf16_seconds / (build_seconds - quote_seconds),
     }
 
 
@@ -128,20 +147,32 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=300, help="synthetic articles to build")
     parser.add_argument("--rounds", type=int, default=5, help="passes over the question set")
     parser.add_argument("--build-rounds", type=int, default=3, help="builds (and bare encodes)")
+    parser.add_argument(
+        "--precision",
+        choices=["auto", "float32", "bfloat16"],
+        default="auto",
+        help="the build's and ask's arithmetic (EMBEDDING_PRECISION)",
+    )
     args = parser.parse_args()
-    embedder = SentenceTransformerEmbedder()
+    precision: Precision = args.precision
+    embedder = SentenceTransformerEmbedder(precision=precision)
     build = bench_build(embedder, args.articles, args.build_rounds)
     print(
-        f"build (median of {build['rounds']:.0f}, alternating): {build['passages']:.0f} passages "
-        f"from {build['articles']:.0f} articles in "
+        f"build in {build['precision']} (median of {build['rounds']:.0f}, alternating): "
+        f"{build['passages']:.0f} passages from {build['articles']:.0f} articles in "
         f"{build['build_seconds']:.2f}s = {build['build_passages_per_s']:.1f} passages/s; "
         f"bare encode {build['bare_seconds']:.2f}s = {build['bare_passages_per_s']:.1f} "
         f"passages/s; ratio {build['ratio']:.2f} (target >= 0.85)"
     )
     print(
+        f"  bare encode in bfloat16 {build['bare_bf16_seconds']:.2f}s; "
+        f"ratio to it {build['ratio_bf16']:.2f}"
+    )
+    print(
         f"  of the build, quote extraction (spaCy parse and attribution) "
         f"{build['quote_seconds']:.2f}s; ratio without it "
-        f"{build['ratio_without_quotes']:.2f}"
+        f"{build['ratio_without_quotes']:.2f} (to bfloat16: "
+        f"{build['ratio_bf16_without_quotes']:.2f})"
     )
     ask = bench_ask(embedder, args.rounds)
     print(

@@ -437,7 +437,7 @@ def _polnear_report(args: argparse.Namespace, settings: IndexSettings) -> str:
     if not args.extraction_only:
         from index.embedding import load_embedder
 
-        embedder = load_embedder(settings.embedding_model)
+        embedder = load_embedder(settings.embedding_model, settings.embedding_precision)
     cases = who_said_cases(split.quotes, args.queries, args.seed)
     run = run_system(PROJECT, split, corpus, embedder, cases)
     if args.json:

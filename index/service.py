@@ -32,7 +32,7 @@ from index.protocols import ProgressCallback
 from index.query import clean_question, normalise_query
 from index.quote_search import QuoteSearcher
 from index.search import SearchConfig, Searcher
-from index.settings import IndexSettings
+from index.settings import IndexSettings, Precision
 from index.snapshot import IndexSnapshot
 from index.speaker_quotes import exactly_named, grouped_by_statement, speaker_names
 from index.store import (
@@ -67,7 +67,7 @@ class CorpusService:
         self,
         settings: IndexSettings,
         embedder: Embedder | None = None,
-        embedder_factory: Callable[[str], Embedder] = load_embedder,
+        embedder_factory: Callable[[str, Precision], Embedder] = load_embedder,
     ) -> None:
         self.settings = settings
         self._embedder = embedder
@@ -84,7 +84,9 @@ class CorpusService:
     def embedder(self) -> Embedder:
         with self._embedder_lock:
             if self._embedder is None:
-                self._embedder = self._embedder_factory(self.settings.embedding_model)
+                self._embedder = self._embedder_factory(
+                    self.settings.embedding_model, self.settings.embedding_precision
+                )
             return self._embedder
 
     @property

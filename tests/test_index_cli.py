@@ -43,6 +43,7 @@ SETTINGS_VARIABLES = {
     "SEEDS_DIR",
     "INDEX_DIR",
     "EMBEDDING_MODEL",
+    "EMBEDDING_PRECISION",
     "TOP_K",
     "MIN_ANSWER_SCORE",
     "PASSAGE_MAX_CHARS",
@@ -126,7 +127,9 @@ def cli(
     monkeypatch.setenv("SEEDS_DIR", str(seed_service.settings.seeds_dir))
     monkeypatch.setenv("EMBEDDING_MODEL", DEFAULT_MODEL)
 
-    def same_model(model: str = DEFAULT_MODEL, batch_size: int = 32) -> SentenceTransformerEmbedder:
+    def same_model(
+        model: str = DEFAULT_MODEL, precision: str = "auto"
+    ) -> SentenceTransformerEmbedder:
         assert model == DEFAULT_MODEL
         return real_embedder
 

@@ -13,7 +13,9 @@ from index.embedding import (
     HashingEmbedder,
     SentenceTransformerEmbedder,
     Vectors,
+    cpu_has_native_bf16,
     pool_segments,
+    resolve_precision,
     token_batches,
 )
 
@@ -61,14 +63,52 @@ def test_a_quote_printed_twice_is_encoded_once_and_gets_the_same_vector() -> Non
     np.testing.assert_array_equal(vectors, HashingEmbedder().encode_queries(texts))
 
 
-@pytest.mark.model
-def test_vectors_are_those_of_sentence_transformers_encode() -> None:
-    embedder = SentenceTransformerEmbedder(token_budget=700)  # several batches of unequal widths
-    texts = [
+def _texts() -> list[str]:
+    return [
         path.read_text(encoding="utf-8")[start : start + size]
         for path in sorted(SEEDS.glob("*.txt"))
         for start, size in ((0, 80), (300, 600), (900, 2000))
     ] + ["Who plays Grace?", "When does the film open?"]
+
+
+def test_bfloat16_is_taken_only_on_a_cpu_with_native_bfloat16(tmp_path: Path) -> None:
+    zen4 = "processor\t: 0\nflags\t\t: fpu sse avx2 avx512f avx512_bf16 avx512_vnni\n"
+    skylake = "processor\t: 0\nflags\t\t: fpu sse avx2 avx512f avx512bw\n"
+    assert cpu_has_native_bf16(zen4)
+    assert cpu_has_native_bf16("flags: amx_bf16 amx_tile")
+    assert not cpu_has_native_bf16(skylake)
+    assert not cpu_has_native_bf16("")
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(skylake)
+    assert not resolve_precision("auto", cpuinfo)
+    assert resolve_precision("bfloat16", cpuinfo)  # forced, whatever the CPU
+    cpuinfo.write_text(zen4)
+    assert resolve_precision("auto", cpuinfo)
+    assert not resolve_precision("float32", cpuinfo)
+    assert not resolve_precision("auto", tmp_path / "missing")
+
+
+@pytest.mark.model
+def test_bfloat16_vectors_are_those_of_float32_within_rounding() -> None:
+    texts = _texts()
+    exact = SentenceTransformerEmbedder(precision="float32")
+    fast = SentenceTransformerEmbedder(precision="bfloat16")
+    assert (exact.precision, fast.precision) == ("float32", "bfloat16")
+    cosines = np.sum(exact.encode_queries(texts) * fast.encode_queries(texts), axis=1)
+    assert cosines.min() > 0.9995
+    whole = [[(0, len(text))] for text in texts]
+    passages = np.sum(
+        exact.encode_passages(texts, whole).passages * fast.encode_passages(texts, whole).passages,
+        axis=1,
+    )
+    assert passages.min() > 0.9995
+
+
+@pytest.mark.model
+def test_vectors_are_those_of_sentence_transformers_encode() -> None:
+    # several batches of unequal widths; float32, as sentence-transformers computes
+    embedder = SentenceTransformerEmbedder(token_budget=700, precision="float32")
+    texts = _texts()
     expected = embedder.model.encode(texts, normalize_embeddings=True, show_progress_bar=False)
     np.testing.assert_allclose(embedder.encode_queries(texts), expected, atol=2e-6)
     whole = [[(0, len(text))] for text in texts]
