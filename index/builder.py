@@ -46,6 +46,7 @@ from index.quote_index import (
 from index.quotes.marks import QUOTE_MARKS
 from index.snapshot import CHUNKER_VERSION, SCHEMA_VERSION, IndexSnapshot, Manifest
 from index.spill import RowBlock, RowSpill, write_rows_npy
+from index.statements import STATEMENTS_VERSION, article_statements
 from index.store import TOKENS_FILE
 from index.vector_index import describe, make_index
 
@@ -69,6 +70,10 @@ class ArticleParts:
     """For each quote, the vectors of its sentences (none for a one-sentence quote)."""
     sentence_tokens: tuple[tuple[RowBlock, ...], ...]
     """For each passage, each sentence's content-token vectors (in memory, or spilled)."""
+    statements: tuple[tuple[str, ...], ...]
+    """For each sentence of each passage, in order, its self-contained statements."""
+    statement_vectors: Vectors
+    """One vector per statement, in the order of ``statements``."""
     reused: bool
 
 
@@ -103,6 +108,7 @@ def build_snapshot(
         "max_chars": max_chars,
         "version": CHUNKER_VERSION,
         "quote_extractor": quote_extractor_version,
+        "statements": STATEMENTS_VERSION,
     }
     reusable = _reusable_parts(previous, embedder.name, chunking)
 
@@ -245,6 +251,11 @@ def _reusable_parts(
         passages = by_article.get(record.id, [])
         ids = [p.id for p in passages]
         quote_rows = quotes_by_article.get(record.id, [])
+        rows = [
+            r
+            for i in ids
+            for r in range(int(previous.sentence_offsets[i]), int(previous.sentence_offsets[i + 1]))
+        ]
         reusable[record.content_hash] = ArticleParts(
             record=record,
             chunks=tuple(
@@ -260,6 +271,14 @@ def _reusable_parts(
             else np.zeros((0, previous.manifest.dimension), np.float32),
             quote_parts=tuple(previous.quote_parts(r) for r in quote_rows),
             sentence_tokens=tuple(_stored_tokens(previous, i) for i in ids),
+            statements=tuple(previous.sentence_statements(r) for r in rows),
+            statement_vectors=previous.statement_vectors[
+                int(previous.statement_offsets[rows[0]]) : int(
+                    previous.statement_offsets[rows[-1] + 1]
+                )
+            ]
+            if rows
+            else np.zeros((0, previous.manifest.dimension), np.float32),
             reused=True,
         )
     return reusable
@@ -317,11 +336,18 @@ def _embed_fresh(
     ]
     all_quotes = [q for _, _, quotes in fresh for q in quotes]
     quote_vectors, quote_parts = _embed_quotes(all_quotes, embedder)
+    statements = [chunk_statements(chunks) for _, chunks, _ in fresh]
+    texts = [text for per_article in statements for per_row in per_article for text in per_row]
+    statement_vectors = (
+        encode_distinct(embedder, texts) if texts else np.zeros((0, embedder.dimension), np.float32)
+    )
+    statement_row = 0
     results: list[ArticleParts] = []
     chunk_row = 0
     quote_row = 0
-    for article, chunks, quotes in fresh:
+    for (article, chunks, quotes), own_statements in zip(fresh, statements, strict=True):
         n, m = len(chunks), len(quotes)
+        s = sum(len(per_row) for per_row in own_statements)
         record = ArticleRecord(
             id=article.id,
             title=article.title,
@@ -343,12 +369,29 @@ def _embed_fresh(
                 quote_vectors=quote_vectors[quote_row : quote_row + m],
                 quote_parts=quote_parts[quote_row : quote_row + m],
                 sentence_tokens=tuple(sentence_tokens[chunk_row : chunk_row + n]),
+                statements=own_statements,
+                statement_vectors=statement_vectors[statement_row : statement_row + s],
                 reused=False,
             )
         )
         chunk_row += n
         quote_row += m
+        statement_row += s
     return results
+
+
+def chunk_statements(chunks: Sequence[Chunk]) -> tuple[tuple[str, ...], ...]:
+    """For each sentence of each chunk, in order, its self-contained statements: the
+    article's sentences are read once each, in order (chunks overlap by a sentence)."""
+    by_start: dict[int, str] = {}
+    for chunk in chunks:
+        for start, end in chunk.sentence_ranges:
+            by_start.setdefault(chunk.start + start, chunk.text[start:end])
+    starts = sorted(by_start)
+    found = dict(zip(starts, article_statements([by_start[s] for s in starts]), strict=True))
+    return tuple(
+        found[chunk.start + start] for chunk in chunks for start, _ in chunk.sentence_ranges
+    )
 
 
 def _embed_quotes(
@@ -439,6 +482,10 @@ def _assemble(
         if workspace is not None
         else joined_rows([_in_memory(t) for t in token_blocks], dimension, np.int8)
     )
+    statement_rows = [per_row for p in parts for per_row in p.statements]
+    statement_offsets = np.zeros(len(statement_rows) + 1, dtype=np.int64)
+    statement_offsets[1:] = np.cumsum([len(r) for r in statement_rows]) if statement_rows else 0
+    statement_vectors = joined_rows([p.statement_vectors for p in parts], dimension, np.float32)
     faiss_index = make_index(passage_vectors)
     articles = tuple(p.record for p in parts)
     manifest = Manifest(
@@ -470,6 +517,9 @@ def _assemble(
         quote_part_offsets=part_offsets,
         token_vectors=token_vectors,
         token_offsets=token_offsets,
+        statements=tuple(text for per_row in statement_rows for text in per_row),
+        statement_vectors=np.ascontiguousarray(statement_vectors, dtype=np.float32),
+        statement_offsets=statement_offsets,
     )
 
 

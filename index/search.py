@@ -118,6 +118,13 @@ class SearchConfig:
     held-out questions for 4 held-out answers lost: see the realnews README.)"""
     conflict_depth: int = 5
     """Answers (after merging duplicates) examined for conflicting values."""
+    statement_weight: float = 1.0
+    """A sentence's meaning gains this share of what its best self-contained statement
+    (``index.statements``: "Hayley Atwell plays Grace" for "Grace (Hayley Atwell)") is
+    closer to the question than the sentence itself (1: the better of the two; 0: the
+    statements are not read); the highlight stays the sentence."""
+    statement_relevance: bool = True
+    """Whether the statements count in ``relevance`` too (else in the ranking only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,7 +450,11 @@ class Searcher:
         # candidate i's sentences are rows[bounds[i]:bounds[i + 1]]
         bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
         bounds[1:] = np.cumsum([offsets[c + 1] - offsets[c] for c in candidates])
-        similarities = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
+        own = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
+        similarities = own
+        if config.statement_weight:
+            gain = np.maximum(0.0, self._statement_similarities(rows, query) - own)
+            similarities = own + config.statement_weight * gain
         sentence_terms = [self._facts(int(row)).held for row in rows]
         titles = [
             self._title_words(snapshot.passages[c].article_id)
@@ -471,7 +482,11 @@ class Searcher:
             + config.answer_type_bonus * typed
         )
         passage_w, sentence_w, lexical_w, late_w = config.relevance_weights
-        relevances = sentence_w * similarities + lexical_w * coverages + late_w * late
+        relevances = (
+            sentence_w * (similarities if config.statement_relevance else own)
+            + lexical_w * coverages
+            + late_w * late
+        )
         scored: list[ScoredPassage] = []
         for position, passage_id in enumerate(candidates):
             first, last = int(bounds[position]), int(bounds[position + 1])
@@ -494,6 +509,21 @@ class Searcher:
             scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
+
+    def _statement_similarities(
+        self, rows: npt.NDArray[np.int64], query: npt.NDArray[np.float32]
+    ) -> npt.NDArray[np.float64]:
+        """Each sentence row's best cosine among its statements (-1 for a row without)."""
+        offsets = self.snapshot.statement_offsets
+        best = np.full(len(rows), -1.0)
+        counts = offsets[rows + 1] - offsets[rows]
+        has = np.flatnonzero(counts)
+        if not len(has):
+            return best
+        index = np.concatenate([np.arange(offsets[rows[i]], offsets[rows[i] + 1]) for i in has])
+        cosines = self.snapshot.statement_vectors[index] @ query
+        best[has] = np.maximum.reduceat(cosines, np.concatenate([[0], np.cumsum(counts[has])[:-1]]))
+        return best
 
     def _token_matches(self, rows: npt.NDArray[np.int64], query_tokens: Vectors) -> Floats:
         """Each question token's best cosine with each sentence row's stored tokens

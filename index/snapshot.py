@@ -12,9 +12,11 @@ from index.embedding import TokenVectors, Vectors
 from index.lexical import BM25Index
 from index.models import ArticleRecord, Passage, StoredQuote
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """3: quotes store their canonical speaker and the speaker as written; 4: int8 token vectors
-for late-interaction rescoring (``tokens.npy``, ``token_offsets.npy``)."""
+for late-interaction rescoring (``tokens.npy``, ``token_offsets.npy``); 5: each sentence's
+self-contained statements and their vectors (``statements.jsonl``, ``statements.npy``,
+``statement_offsets.npy``; :mod:`index.statements`)."""
 CHUNKER_VERSION = 5
 """Bumped when cleaning or chunking changes, so stored passages are not reused."""
 
@@ -61,6 +63,13 @@ class IndexSnapshot:
     after sentence in the order of ``sentence_vectors``; may be memory-mapped."""
     token_offsets: npt.NDArray[np.int64]
     """Row of sentence row r's first token in ``token_vectors``; length sentences + 1."""
+    statements: tuple[str, ...]
+    """Every sentence's self-contained statements (:mod:`index.statements`), sentence after
+    sentence in the order of ``sentence_vectors``."""
+    statement_vectors: Vectors
+    """One vector per statement, in the order of ``statements``."""
+    statement_offsets: npt.NDArray[np.int64]
+    """Row of sentence row r's first statement in ``statements``; length sentences + 1."""
     articles_by_id: dict[str, ArticleRecord] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -73,6 +82,10 @@ class IndexSnapshot:
     def sentence_tokens(self, row: int) -> TokenVectors:
         """The content-token vectors of the sentence at ``row`` of ``sentence_vectors``."""
         return self.token_vectors[self.token_offsets[row] : self.token_offsets[row + 1]]
+
+    def sentence_statements(self, row: int) -> tuple[str, ...]:
+        """The statements of the sentence at ``row`` of ``sentence_vectors``."""
+        return self.statements[self.statement_offsets[row] : self.statement_offsets[row + 1]]
 
     def quote_parts(self, row: int) -> Vectors:
         start, end = self.quote_part_offsets[row], self.quote_part_offsets[row + 1]

@@ -13,6 +13,9 @@
     quote_parts.npy, quote_part_offsets.npy   a vector per sentence of longer quotes
     tokens.npy, token_offsets.npy   each sentence's content-token vectors (int8),
                           memory-mapped when loaded, for late-interaction scoring
+    statements.jsonl, statements.npy, statement_offsets.npy   each sentence's
+                          self-contained statements (one JSON string a line), their
+                          vectors and where each sentence's start
 
 The index directory the settings name holds builds and a ``current`` symlink;
 ``publish`` swaps a complete, verified build in with one atomic rename.
@@ -75,6 +78,9 @@ def save_snapshot(snapshot: IndexSnapshot, folder: Path) -> Manifest:
     _save_npy(folder / "quote_part_offsets.npy", snapshot.quote_part_offsets)
     _save_npy(folder / TOKENS_FILE, snapshot.token_vectors)
     _save_npy(folder / "token_offsets.npy", snapshot.token_offsets)
+    _write_jsonl(folder / "statements.jsonl", snapshot.statements)
+    _save_npy(folder / "statements.npy", snapshot.statement_vectors)
+    _save_npy(folder / "statement_offsets.npy", snapshot.statement_offsets)
     names = [
         "articles.json",
         "passages.jsonl",
@@ -88,6 +94,9 @@ def save_snapshot(snapshot: IndexSnapshot, folder: Path) -> Manifest:
         "quote_part_offsets.npy",
         TOKENS_FILE,
         "token_offsets.npy",
+        "statements.jsonl",
+        "statements.npy",
+        "statement_offsets.npy",
     ]
     files = {name: _file_fingerprint(folder / name) for name in names}
     manifest = dataclasses.replace(snapshot.manifest, files=files)
@@ -133,6 +142,9 @@ def load_snapshot(
         # only the candidates' tokens are read per question: the file stays on disk
         token_vectors = np.load(folder / TOKENS_FILE, mmap_mode="r", allow_pickle=False)
         token_offsets = np.load(folder / "token_offsets.npy", allow_pickle=False)
+        statements = tuple(_statement(row) for row in _read_jsonl(folder / "statements.jsonl"))
+        statement_vectors = np.load(folder / "statements.npy", allow_pickle=False)
+        statement_offsets = np.load(folder / "statement_offsets.npy", allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorrupt(f"index at {folder} is corrupt: {error}") from error
     snapshot = IndexSnapshot(
@@ -149,6 +161,9 @@ def load_snapshot(
         quote_part_offsets=quote_part_offsets,
         token_vectors=token_vectors,
         token_offsets=token_offsets,
+        statements=statements,
+        statement_vectors=statement_vectors,
+        statement_offsets=statement_offsets,
     )
     check_consistency(snapshot, folder)
     return snapshot
@@ -255,6 +270,16 @@ def check_consistency(snapshot: IndexSnapshot, folder: Path) -> None:
         len(snapshot.token_vectors) and snapshot.token_vectors.shape[1] != manifest.dimension
     ):
         problems.append("token vectors have the wrong shape")
+    if (
+        snapshot.statement_offsets.shape != (len(snapshot.sentence_vectors) + 1,)
+        or int(snapshot.statement_offsets[-1]) != len(snapshot.statements)
+        or len(snapshot.statement_vectors) != len(snapshot.statements)
+    ):
+        problems.append("statements do not match the sentences or their vectors")
+    elif len(snapshot.statement_vectors) and snapshot.statement_vectors.shape[1] != (
+        manifest.dimension
+    ):
+        problems.append("statement vectors have the wrong shape")
     if len(snapshot.articles) != manifest.article_count:
         problems.append("article count does not match the manifest")
     known = {a.id for a in snapshot.articles}
@@ -439,6 +464,12 @@ def _passage_from_json(row: dict[str, Any]) -> Passage:
     )
 
 
+def _statement(row: Any) -> str:
+    if not isinstance(row, str):
+        raise TypeError("a line of statements.jsonl is not a string")
+    return row
+
+
 def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -454,7 +485,7 @@ def _write_jsonl(path: Path, rows: Any) -> None:
             handle.write("\n")
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+def _read_jsonl(path: Path) -> list[Any]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
