@@ -1,27 +1,31 @@
 """Self-contained fact statements for the sentences of an article (proposition indexing).
 
-A sentence read alone often hides who it is about: "She trained for a year", "The
-director said it took six weeks", "Grace (Hayley Atwell) steals the film". For each
+A sentence read alone often hides who it is about: "Grace (Hayley Atwell) steals the
+film", "Jo Diaz, the union's chief negotiator, said", "She trained for a year". For each
 sentence of an article, in order, :func:`article_statements` gives zero or more
-rewritten statements that say it in full, by cheap rules over the text (no parse):
+statements that say it in full, by cheap rules over the text (no parse):
 
-- a pronoun (he, she, his, her) with nobody named before it in the sentence, outside
-  quotation marks, becomes the last person of a compatible gender named before it in
-  the article ("Hayley Atwell ... She trained" -> "Hayley Atwell trained");
-- a role noun ("the director", "the actress") becomes the one person the article
-  gives that role ("director Christopher McQuarrie", "McQuarrie, the director");
-- an apposition is spelled out: "Jo Diaz, the union's leader, said" gives "Jo Diaz is
-  the union's leader", and "director Jo Diaz" gives "Jo Diaz is the director";
+- an apposition is spelled out: "Jo Diaz, the union's chief negotiator, said" and "the
+  union's chief negotiator, Jo Diaz, said" give "Jo Diaz is the union's chief
+  negotiator", "chief executive Sam Altman" gives "Sam Altman is the chief executive";
+  a bare role ("Jo Diaz is the star.") is no statement: it is mostly the name, near
+  every question naming the person;
 - a parenthesis pairing a character and a person is spelled out: "Grace (Hayley
   Atwell)" and "Hayley Atwell (Grace)" give "Hayley Atwell plays Grace" when the
   sentence or the article speaks of roles (plays, cast, character, film...), else
-  "Hayley Atwell is Grace".
+  "Hayley Atwell is Grace";
+- with ``rewrite_references`` (off in the index), the sentence is rewritten with its
+  first pronoun (he, she, his, her) that has nobody named before it in the sentence,
+  outside quotation marks, replaced by the last person of a compatible gender named
+  before it in the article ("Hayley Atwell ... She trained" -> "Hayley Atwell trained"),
+  and a role noun ("the director") by the one person the article gives that role.
 
-A person is a run of two or three capitalised words whose first word is a clearly
+A person is a run of two to four capitalised words whose first word is a clearly
 gendered given name (:mod:`index.quotes.first_names`), or that follows an honorific or a
-role noun; later, the surname alone names them too. Only sentences whose statement
-differs from the sentence get one. Search scores a sentence by the better of its own
-similarity and its statements' (:mod:`index.search`); a reply still shows the sentence.
+role noun, or stands beside an apposition; later, the surname alone names them too.
+Only statements that differ from the sentence are given. Search scores a sentence by
+the better of its own similarity and its statements' (:mod:`index.search`); a reply
+still shows the sentence.
 """
 
 from __future__ import annotations
@@ -98,8 +102,15 @@ class Mention:
     end: int
 
 
-def article_statements(sentences: Sequence[str]) -> list[tuple[str, ...]]:
-    """For each sentence of an article (in order), its self-contained statements."""
+def article_statements(
+    sentences: Sequence[str], *, rewrite_references: bool = False
+) -> list[tuple[str, ...]]:
+    """For each sentence of an article (in order), its self-contained statements: its
+    appositions and parentheses spelled out, and, with ``rewrite_references``, the sentence
+    with its pronouns and role nouns replaced by names. The index leaves that off: the
+    rewritten sentences cost a model pass over 15% more text on real news and pulled
+    wrong sentences up for questions naming the person (see
+    ``index/evaldata/realnews/README.md``)."""
     people = find_people(sentences)
     casting = sum(len(_CASTING.findall(s)) for s in sentences) >= 3
     last: list[Person] = []
@@ -108,9 +119,8 @@ def article_statements(sentences: Sequence[str]) -> list[tuple[str, ...]]:
     for sentence in sentences:
         mentions = _mentions(sentence, people)
         found: list[str] = []
-        resolved = _resolved(sentence, mentions, last, people)
-        if resolved != sentence:
-            found.append(resolved)
+        if rewrite_references:
+            found.append(_resolved(sentence, mentions, last, people))
         found.extend(_appositions(sentence, mentions))
         found.extend(_parentheses(sentence, people, casting or bool(_CASTING.search(sentence))))
         results.append(tuple(dict.fromkeys(s for s in found if s != sentence)))

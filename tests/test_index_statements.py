@@ -9,7 +9,17 @@ from index.statements import article_statements
 
 
 def statements_of(*sentences: str) -> list[tuple[str, ...]]:
-    return article_statements(list(sentences))
+    return article_statements(list(sentences), rewrite_references=True)
+
+
+def test_the_index_reads_no_rewritten_sentence_by_default() -> None:
+    found = article_statements(
+        [
+            "Martha Quist, the bakery's founder, retired.",
+            "She sold it to a chain in March.",
+        ]
+    )
+    assert found == [("Martha Quist is the bakery's founder.",), ()]
 
 
 def test_a_pronoun_becomes_the_last_person_of_its_gender_named() -> None:
