@@ -12,8 +12,8 @@ statements that say it in full, by cheap rules over the text (no parse):
   every question naming the person;
 - a parenthesis pairing a character and a person is spelled out: "Grace (Hayley
   Atwell)" and "Hayley Atwell (Grace)" give "Hayley Atwell plays Grace" when the
-  sentence or the article speaks of roles (plays, cast, character, film...), else
-  "Hayley Atwell is Grace";
+  sentence or the article speaks of roles (plays, cast, character, film...); elsewhere
+  no statement (a parenthesis after a name is then rarely the same person);
 - with ``rewrite_references`` (off in the index), the sentence is rewritten with its
   first pronoun (he, she, his, her) that has nobody named before it in the sentence,
   outside quotation marks, replaced by the last person of a compatible gender named
@@ -53,14 +53,45 @@ _NAME: Final = re.compile(rf"\b{_WORD}(?: (?:[A-Z]\. )?{_WORD}){{1,2}}\b")
 _ROLES: Final = "|".join(sorted(ROLE_FAMILIES, key=len, reverse=True))
 _ROLE_BEFORE: Final = re.compile(rf"\b((?:(?<!['’])[a-z-]+ )?({_ROLES}))\s+$", re.IGNORECASE)
 _POSSESSIVE_BEFORE: Final = re.compile(
-    r"(?:\b(?:his|her|their|its|my|our|your)|['’]s)\s+$", re.IGNORECASE
+    r"(?:\b(?:his|her|their|its|my|our|your)|\b[\w.&-]+['’]s)\s+$", re.IGNORECASE
 )
 _HONORIFIC_BEFORE: Final = re.compile(rf"\b({'|'.join(HONORIFIC_GENDER)})\.?\s+$", re.IGNORECASE)
 _PHRASE: Final = r"[^,;:()\"“”]{2,60}?"
+_CLAUSE_GOES_ON: Final = r"(?= (?!and\b|or\b)[a-z])"
+"""After an apposition's closing comma, the clause goes on ("said"), no list ("and")."""
 _APPOSITION_AFTER: Final = re.compile(
-    rf"^, ((?:the|a|an|his|her|their|its) {_PHRASE}|{_WORD}(?:'s|’s) {_PHRASE}),"
+    rf"^, ((?:the|a|an|his|her|their|its) {_PHRASE}|{_WORD}(?:'s|’s) {_PHRASE})," + _CLAUSE_GOES_ON
 )
-_APPOSITION_BEFORE: Final = re.compile(rf"\b((?:[Tt]he|[Aa]n?) ({_PHRASE})), $")
+_APPOSITION_BEFORE: Final = re.compile(
+    rf"(?:^|[,;] |\b(?:said|says|told|to) )((?:[Tt]he|[Aa]n?) ({_PHRASE})), $"
+)
+_VERBS: Final = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "said",
+        "says",
+    ]
+)
 _WORDS: Final = rf"{_WORD}(?: {_WORD}){{0,2}}"
 _PARENTHESIS: Final = re.compile(rf"\b({_WORDS}) \(({_WORDS})\)")
 _PRONOUN: Final = re.compile(r"\b(he|she|his|her|He|She|His|Her)\b")
@@ -152,7 +183,7 @@ def find_people(sentences: Sequence[str]) -> dict[str, Person]:
             if role is not None:
                 titles.append(role.group(2).lower())
             honorific = _HONORIFIC_BEFORE.search(before)
-            after = _APPOSITION_AFTER.match(sentence[match.end() :])
+            after = _apposition_after(sentence, match.end())
             first = name.split()[0].lower()
             evidence = (
                 first in FEMALE_NAMES
@@ -160,7 +191,7 @@ def find_people(sentences: Sequence[str]) -> dict[str, Person]:
                 or titles
                 or honorific
                 or after
-                or (_APPOSITION_BEFORE.search(before) and sentence[match.end() :][:1] == ",")
+                or _apposition_before(sentence, start, match.end())
             )
             if not (evidence or name in genders):
                 continue
@@ -171,7 +202,7 @@ def find_people(sentences: Sequence[str]) -> dict[str, Person]:
                 gender = ROLE_GENDER.get(title, gender)
                 roles.setdefault(name, set()).add(ROLE_FAMILIES[title])
             if after is not None:
-                roles.setdefault(name, set()).update(_role_families(after.group(1)))
+                roles.setdefault(name, set()).update(_role_families(after))
             genders[name] = gender
     people: dict[str, Person] = {}
     for name, gender in genders.items():
@@ -309,16 +340,36 @@ def _appositions(sentence: str, mentions: list[Mention]) -> list[str]:
     found: list[str] = []
     for mention in mentions:
         name = mention.person.name
-        after = _APPOSITION_AFTER.match(sentence[mention.end :])
+        after = _apposition_after(sentence, mention.end)
         if after is not None:
-            found.append(f"{name} is {after.group(1)}.")
-        before = _APPOSITION_BEFORE.search(sentence[: mention.start])
-        if before is not None and sentence[mention.end : mention.end + 1] == ",":
-            found.append(f"{name} is {before.group(1).lower()}.")
+            found.append(f"{name} is {after}.")
+        before = _apposition_before(sentence, mention.start, mention.end)
+        if before is not None:
+            found.append(f"{name} is {before[:1].lower()}{before[1:]}.")
         role = _ROLE_BEFORE.search(sentence[: mention.start])
         if role is not None and before is None:
             found.append(f"{name} is {_with_article(sentence[: role.start()], role.group(1))}.")
     return [statement for statement in found if _says_more_than_a_role(statement)]
+
+
+def _apposition_after(sentence: str, end: int) -> str | None:
+    """The noun phrase set off by commas right after a name ending at ``end``, if any."""
+    match = _APPOSITION_AFTER.match(sentence[end:])
+    return match.group(1) if match is not None and _noun_phrase(match.group(1)) else None
+
+
+def _apposition_before(sentence: str, start: int, end: int) -> str | None:
+    """The noun phrase set off by a comma right before a name from ``start`` to ``end``
+    that a comma closes, if any."""
+    if sentence[end : end + 1] != "," or not re.match(_CLAUSE_GOES_ON, sentence[end + 1 :]):
+        return None
+    match = _APPOSITION_BEFORE.search(sentence[:start])
+    return match.group(1) if match is not None and _noun_phrase(match.group(1)) else None
+
+
+def _noun_phrase(phrase: str) -> bool:
+    """Whether ``phrase`` reads as a noun phrase: no verb of the few that make a clause."""
+    return not any(word in _VERBS for word in phrase.lower().split())
 
 
 def _says_more_than_a_role(statement: str) -> bool:
@@ -332,10 +383,10 @@ def _says_more_than_a_role(statement: str) -> bool:
 def _with_article(before: str, role: str) -> str:
     """``role`` ("chief executive") with the determiner it had ("her co-star") or "the";
     a modifier that is no adjective of the role ("and chief executive") is dropped."""
-    words = role.lower().split()
-    if len(words) == 2 and words[0] in _DETERMINERS:
-        return " ".join(words)
-    if len(words) == 2 and words[0] in NON_NAME_WORDS:
+    words = role.split()
+    if len(words) == 2 and words[0].lower() in _DETERMINERS:
+        return " ".join([words[0].lower(), words[1]])
+    if len(words) == 2 and words[0].lower() in NON_NAME_WORDS:
         words = words[1:]
     possessive = _POSSESSIVE_BEFORE.search(before)
     if possessive is not None:
@@ -344,9 +395,13 @@ def _with_article(before: str, role: str) -> str:
 
 
 def _parentheses(sentence: str, people: dict[str, Person], casting: bool) -> list[str]:
-    """ "Grace (Hayley Atwell)" -> "Hayley Atwell plays Grace" (in a sentence or article
-    about roles; "is" elsewhere); "Hayley Atwell (Grace)" likewise."""
+    """ "Grace (Hayley Atwell)" -> "Hayley Atwell plays Grace" in a sentence or an article
+    about roles (``casting``); "Hayley Atwell (Grace)" likewise. Elsewhere a parenthesis
+    after a name is seldom the same person under another name (on PolNeAR's train split:
+    "Laura Bush (Jeb)", a relative), so it gives no statement."""
     found: list[str] = []
+    if not casting:
+        return found
     for match in _PARENTHESIS.finditer(sentence):
         outer, inner = _trimmed_words(match.group(1)), match.group(2)
         if not outer or outer.lower() in NON_NAME_WORDS:
@@ -363,8 +418,7 @@ def _parentheses(sentence: str, people: dict[str, Person], casting: bool) -> lis
             continue
         if person == other:
             continue
-        verb = "plays" if casting else "is"
-        found.append(f"{person} {verb} {other}.")
+        found.append(f"{person} plays {other}.")
     return found
 
 

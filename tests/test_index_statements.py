@@ -111,11 +111,28 @@ def test_a_parenthesis_pairing_a_character_and_a_player_is_spelled_out(sentence:
     assert "Dana Whitfield plays Marlow." in statements_of(sentence)[0]
 
 
-def test_a_parenthesis_outside_a_story_about_roles_says_is() -> None:
-    found = statements_of("The committee's chair (Dana Whitfield) opened the session.")
+def test_a_parenthesis_outside_a_story_about_roles_is_no_statement() -> None:
+    found = statements_of(
+        "The committee's chair (Dana Whitfield) opened the session.",
+        "Its Treasurer (Dana Whitfield) resigned on Monday.",
+        "Paul Brenner (Joan) spoke first.",
+    )
+    assert found == [(), (), ()]
+
+
+def test_an_apposition_keeps_the_capitals_of_its_words() -> None:
+    found = statements_of("Harbourtown's NBA star Joan Diaz scored 30 points.")
+    assert "Joan Diaz is Harbourtown's NBA star." in found[0]
+
+
+def test_a_list_of_names_is_no_apposition() -> None:
+    found = statements_of("The prize went to the Harbour Trust, Joan Diaz, and Paul Brenner.")
     assert found == [()]
-    found = statements_of("Its Treasurer (Dana Whitfield) resigned on Monday.")
-    assert "Dana Whitfield is Treasurer." in found[0]
+
+
+def test_a_clause_between_commas_is_no_apposition() -> None:
+    found = statements_of("By Joan Diaz, the vote will have been counted, officials said.")
+    assert found == [()]
 
 
 def test_a_parenthesis_with_an_abbreviation_or_a_party_is_no_statement() -> None:
