@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -447,11 +447,10 @@ def _polnear_report(args: argparse.Namespace, settings: IndexSettings) -> str:
     cases = who_said_cases(split.quotes, args.queries, args.seed)
     run = run_system(PROJECT, split, corpus, embedder, cases)
     if args.coref_audit is not None:
-        from index.coref_audit import load_audit, score_coref_audit
+        from index.coref_audit import load_audit
+        from index.quote_benchmark import with_coref_audit
 
-        labels = load_audit(args.coref_audit)
-        audit = score_coref_audit(run.quotes.attributions, split.quotes, labels)
-        run = replace(run, coref_audit=audit)
+        run = with_coref_audit(run, split, load_audit(args.coref_audit))
     if args.json:
         row = {
             "split": str(args.polnear),

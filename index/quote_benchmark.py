@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from index.articles import LoadedCorpus, load_corpus
 from index.cleaning import CleanedArticle, clean_article
-from index.coref_audit import CorefAuditScores
+from index.coref_audit import AuditLabel, CorefAuditScores, score_coref_audit
 from index.embedding import Embedder
 from index.errors import InvalidQuery
 from index.models import Article, StoredQuote
@@ -96,6 +96,15 @@ class SystemRun:
     build_cpu_seconds: float | None = None
     coref_audit: CorefAuditScores | None = None
     """Coref speakers scored against a hand audit of the silver labels, when one was given."""
+
+
+def with_coref_audit(
+    run: SystemRun, split: PolnearSplit, labels: Sequence[AuditLabel]
+) -> SystemRun:
+    """``run`` with its coref speakers also scored against a hand audit of the silver labels."""
+    return replace(
+        run, coref_audit=score_coref_audit(run.quotes.attributions, split.quotes, labels)
+    )
 
 
 def split_corpus(split: PolnearSplit, limit: int | None = None) -> LoadedCorpus:
