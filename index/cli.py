@@ -113,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
         "--extraction-only", action="store_true", help="no index build and no who-said (fast)"
     )
     polnear.add_argument("--errors", action="store_true", help="list the errors by speaker")
+    polnear.add_argument(
+        "--coref-audit",
+        type=Path,
+        help="also score coref speakers against this hand audit of the silver labels, "
+        "e.g. index/evaldata/polnear_dev_coref_audit.json",
+    )
     polnear.add_argument("--json", action="store_true", help="print the scores as JSON")
     polnear.set_defaults(run=_cmd_eval_quotes)
     return parser
@@ -440,6 +446,11 @@ def _polnear_report(args: argparse.Namespace, settings: IndexSettings) -> str:
         embedder = load_embedder(settings.embedding_model, settings.embedding_precision)
     cases = who_said_cases(split.quotes, args.queries, args.seed)
     run = run_system(PROJECT, split, corpus, embedder, cases)
+    if args.coref_audit is not None:
+        from index.coref_audit import load_audit
+        from index.quote_benchmark import with_coref_audit
+
+        run = with_coref_audit(run, split, load_audit(args.coref_audit))
     if args.json:
         row = {
             "split": str(args.polnear),

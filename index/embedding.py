@@ -207,6 +207,7 @@ class SentenceTransformerEmbedder:
         self._pad_id = int(self._model.tokenizer.pad_token_id or 0)
         self._token_budget = token_budget
         self._bfloat16 = resolve_precision(precision)
+        log.info("the embedding model runs in %s", self.precision)
         self._lock = threading.Lock()
 
     @property
@@ -469,6 +470,5 @@ class HashingEmbedder:
 
 def load_embedder(model: str, precision: Precision = "auto") -> Embedder:
     """The embedder for a model setting."""
-    embedder = SentenceTransformerEmbedder(model, precision=precision)
-    log.info("loaded embedding model %s (%s)", model, embedder.precision)
-    return embedder
+    log.info("loading embedding model %s", model)
+    return SentenceTransformerEmbedder(model, precision=precision)

@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from index.models import Span
 from index.speakers import SpeakerDirectory
@@ -54,6 +54,7 @@ MIN_QUOTE_WORDS: Final = 4
 RESOLUTIONS: Final = ("name", "coref")
 """Resolution kinds whose speaker is scored (``unresolved`` quotes score extraction only)."""
 FRAGMENT_WORDS: Final = (5, 8)
+Item = TypeVar("Item")
 _MARKS: Final = "\"'“”‘’«»‹›„‚`´"
 _EDGE: Final = " \t\n" + _MARKS
 _WORD_EDGE: Final = '.,;:!?()[]{}"“”‘’«»*'
@@ -130,11 +131,15 @@ class SpeakerScore:
 
 
 @dataclass(frozen=True, slots=True)
-class SpeakerError:
-    """A matched quote whose predicted speaker misses the gold key."""
+class Attribution:
+    """A matched quote whose speaker is scored: the gold quote and the predicted speaker."""
 
     gold: GoldQuote
     got: str | None
+
+
+SpeakerError = Attribution
+"""An attribution whose predicted speaker misses the gold key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +156,8 @@ class QuoteScores:
     missed: tuple[GoldQuote, ...] = ()
     spurious: tuple[PredictedQuote, ...] = ()
     wrong_speakers: tuple[SpeakerError, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    """Every matched quote whose speaker is scored (``name`` or ``coref``), right or wrong."""
     coref_checks: Mapping[str, SpeakerScore] = field(default_factory=dict)
     """Speaker accuracy on ``coref`` quotes by the gold's ``coref_check`` (``agrees`` /
     ``differs``): the silver label is the nearest person named before the quote, or not."""
@@ -204,14 +211,21 @@ def load_split(folder: Path) -> PolnearSplit:
         raise PolnearError(f"{folder}: no {GOLD_FILE} (expected a PolNeAR split folder)")
     if not (folder / ARTICLES_DIR).is_dir():
         raise PolnearError(f"{folder}: no {ARTICLES_DIR}/ folder")
+    return PolnearSplit(folder, read_json_items(gold_path, "quotes", _gold_quote, "PolNeAR gold"))
+
+
+def read_json_items(
+    path: Path, field: str, parse: Callable[[dict[str, Any]], Item], what: str
+) -> tuple[Item, ...]:
+    """The entries of the JSON file's list ``field``, each parsed; ``PolnearError`` with a
+    clear message when the file is unreadable or an entry is not in the ``what`` format."""
     try:
-        data = json.loads(gold_path.read_text(encoding="utf-8"))
-        quotes = tuple(_gold_quote(item) for item in data["quotes"])
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return tuple(parse(item) for item in data[field])
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PolnearError(f"{gold_path}: unreadable ({error})") from error
+        raise PolnearError(f"{path}: unreadable ({error})") from error
     except (KeyError, TypeError, ValueError) as error:
-        raise PolnearError(f"{gold_path}: not in the PolNeAR gold format ({error!r})") from error
-    return PolnearSplit(folder, quotes)
+        raise PolnearError(f"{path}: not in the {what} format ({error!r})") from error
 
 
 def _gold_quote(item: dict[str, Any]) -> GoldQuote:
@@ -359,11 +373,13 @@ def score_quotes(predicted: Sequence[PredictedQuote], gold: Sequence[GoldQuote])
     counts: dict[str, list[int]] = {kind: [0, 0] for kind in RESOLUTIONS}
     checks: dict[str, list[int]] = {}
     wrong: list[SpeakerError] = []
+    attributions: list[Attribution] = []
     for i, j in sorted(pairs, key=lambda pair: pair[1]):
         item = gold[j]
         if item.resolution not in counts:
             continue
         right = speaker_is_right(predicted[i].speaker, item.key)
+        attributions.append(Attribution(item, predicted[i].speaker))
         counts[item.resolution][0] += 1
         counts[item.resolution][1] += right
         if item.resolution == "coref" and item.coref_check is not None:
@@ -381,6 +397,7 @@ def score_quotes(predicted: Sequence[PredictedQuote], gold: Sequence[GoldQuote])
         missed=tuple(g for j, g in enumerate(gold) if j not in matched_g),
         spurious=tuple(predicted[i] for i in scored if i not in matched_p),
         wrong_speakers=tuple(wrong),
+        attributions=tuple(attributions),
         coref_checks={
             check: SpeakerScore(n, right) for check, (n, right) in sorted(checks.items())
         },

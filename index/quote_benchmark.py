@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from index.articles import LoadedCorpus, load_corpus
 from index.cleaning import CleanedArticle, clean_article
+from index.coref_audit import AuditLabel, CorefAuditScores, score_coref_audit
 from index.embedding import Embedder
 from index.errors import InvalidQuery
 from index.models import Article, StoredQuote
@@ -28,6 +29,7 @@ from index.polnear import (
     PolnearSplit,
     PredictedQuote,
     QuoteScores,
+    SpeakerScore,
     WhoSaidCase,
     WhoSaidScores,
     errors_by_speaker,
@@ -92,6 +94,17 @@ class SystemRun:
     extraction_cpu_seconds: float = 0.0
     """CPU time of the process in the extractor: steadier than wall time on a shared machine."""
     build_cpu_seconds: float | None = None
+    coref_audit: CorefAuditScores | None = None
+    """Coref speakers scored against a hand audit of the silver labels, when one was given."""
+
+
+def with_coref_audit(
+    run: SystemRun, split: PolnearSplit, labels: Sequence[AuditLabel]
+) -> SystemRun:
+    """``run`` with its coref speakers also scored against a hand audit of the silver labels."""
+    return replace(
+        run, coref_audit=score_coref_audit(run.quotes.attributions, split.quotes, labels)
+    )
 
 
 def split_corpus(split: PolnearSplit, limit: int | None = None) -> LoadedCorpus:
@@ -194,14 +207,9 @@ def run_json(run: SystemRun, errors: bool = False) -> dict[str, Any]:
             "recall": round(scores.recall, 4),
             "precision": round(scores.precision, 4),
         },
-        "speaker": {
-            kind: {"quotes": s.quotes, "right": s.right, "accuracy": round(s.accuracy, 4)}
-            for kind, s in scores.speakers.items()
-        },
-        "coref_by_check": {
-            check: {"quotes": s.quotes, "right": s.right, "accuracy": round(s.accuracy, 4)}
-            for check, s in scores.coref_checks.items()
-        },
+        "speaker": {kind: _score_json(s) for kind, s in scores.speakers.items()},
+        "coref_by_check": {check: _score_json(s) for check, s in scores.coref_checks.items()},
+        "coref_audit": None if run.coref_audit is None else _coref_audit_json(run.coref_audit),
         "who_said": None
         if run.who_said is None
         else {
@@ -221,6 +229,28 @@ def run_json(run: SystemRun, errors: bool = False) -> dict[str, Any]:
     if errors:
         row["errors"] = _errors_json(run)
     return row
+
+
+def _coref_audit_json(audit: CorefAuditScores) -> dict[str, Any]:
+    return {
+        "labels": audit.labels,
+        "unknown": audit.unknown,
+        "silver_agrees": audit.silver_agrees,
+        "unaudited": audit.unaudited,
+        **{name: _score_json(s) for name, s in _audit_scores(audit)},
+    }
+
+
+def _score_json(score: SpeakerScore) -> dict[str, Any]:
+    return {"quotes": score.quotes, "right": score.right, "accuracy": round(score.accuracy, 4)}
+
+
+def _audit_scores(audit: CorefAuditScores) -> tuple[tuple[str, SpeakerScore], ...]:
+    return (
+        ("silver", audit.silver),
+        ("audit", audit.audit),
+        ("where_silver_agrees", audit.agreeing),
+    )
 
 
 def _errors_json(run: SystemRun) -> dict[str, Any]:
@@ -279,6 +309,10 @@ def format_runs(runs: Sequence[SystemRun], split: str) -> str:
             f"  coref, label {CHECK_LABELS.get(check, check)}",
             [_check_cell(r, check) for r in runs],
         )
+    if any(r.coref_audit is not None for r in runs):
+        for name, label in AUDIT_ROWS.items():
+            row(label, [_audit_cell(r, name) for r in runs])
+        row("  audit labels (UNKNOWN, silver agrees)", [_audit_counts(r) for r in runs])
     if any(r.who_said is not None for r in runs):
         row(
             "who-said top-1 (5-8 word fragment)",
@@ -309,6 +343,28 @@ CHECK_LABELS = {"agrees": "= nearest person", "differs": "!= nearest person"}
 def _check_cell(run: SystemRun, check: str) -> str:
     score = run.quotes.coref_checks.get(check)
     return _pct(score.right, score.quotes) if score is not None else "-"
+
+
+AUDIT_ROWS = {
+    "silver": "coref, audited quotes vs silver",
+    "audit": "coref vs hand audit (no UNKNOWN)",
+    "where_silver_agrees": "  coref vs audit, silver agrees",
+}
+"""How the coref audit's figures read in the table."""
+
+
+def _audit_cell(run: SystemRun, name: str) -> str:
+    if run.coref_audit is None:
+        return "-"
+    score = dict(_audit_scores(run.coref_audit))[name]
+    return _pct(score.right, score.quotes)
+
+
+def _audit_counts(run: SystemRun) -> str:
+    audit = run.coref_audit
+    if audit is None:
+        return "-"
+    return f"{audit.labels} ({audit.unknown}, {audit.silver_agrees})"
 
 
 def format_errors(run: SystemRun, examples: int = 5) -> str:

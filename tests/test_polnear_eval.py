@@ -26,6 +26,7 @@ from index.polnear import (
     who_said_cases,
 )
 from index.quote_benchmark import PROJECT, QuoteSystem, run_system, split_corpus
+from tests.polnear_split import GoldRow, write_split
 
 ARTICLES = {
     "a_budget": (
@@ -47,27 +48,7 @@ ARTICLES = {
 }
 
 
-def _gold_entry(number: int, row: tuple[str, str, str | None, str | None, str]) -> dict[str, Any]:
-    article_id, quote, speaker, key, kind = row
-    text = ARTICLES[article_id]
-    start = text.index(quote)
-    return {
-        "id": f"t-{number:04d}",
-        "article_id": article_id,
-        "text": quote,
-        "start": start,
-        "end": start + len(quote),
-        "parts": [[start, start + len(quote)]],
-        "speaker": speaker,
-        "key": key,
-        "resolution": kind,
-        "source": {"text": key or "someone", "start": 0, "end": 0},
-        "cue": "said",
-        "in_headline": False,
-    }
-
-
-GOLD = [
+GOLD: list[GoldRow] = [
     (
         "a_budget",
         "We have finally balanced the books for the first time in a decade,",
@@ -95,20 +76,7 @@ GOLD = [
 
 @pytest.fixture
 def split_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "dev"
-    articles = folder / "articles"
-    articles.mkdir(parents=True)
-    for article_id, text in ARTICLES.items():
-        (articles / f"{article_id}.txt").write_text(text, encoding="utf-8")
-        title = text.split("\n", 1)[0]
-        (articles / f"{article_id}.json").write_text(
-            json.dumps({"title": title, "outlet": "Test Gazette"}), encoding="utf-8"
-        )
-    quotes = [_gold_entry(i, row) for i, row in enumerate(GOLD, 1)]
-    (folder / "quotes_gold.json").write_text(
-        json.dumps({"counts": {"direct_quotes": len(quotes)}, "quotes": quotes}), encoding="utf-8"
-    )
-    return folder
+    return write_split(tmp_path / "dev", ARTICLES, GOLD)
 
 
 def _gold(article_id: str, start: int, end: int, key: str | None = "Doe") -> GoldQuote:
