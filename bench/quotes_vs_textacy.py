@@ -1,6 +1,7 @@
 """The project's quotes next to textacy's ``direct_quotations``, on a PolNeAR split, in one run.
 
-``python -m bench.quotes_vs_textacy [--polnear DIR] [--limit N] [--json] [--errors] [--coref-audit FILE]``
+``python -m bench.quotes_vs_textacy [--polnear DIR] [--limit N] [--json] [--errors]
+[--coref-audit FILE]``
 
 Both extractors are measured by the same code (:mod:`index.quote_benchmark`):
 the same articles, the same gold and matching, the same 200 who-said fragments
