@@ -123,8 +123,6 @@ class SearchConfig:
     (``index.statements``: "Hayley Atwell plays Grace" for "Grace (Hayley Atwell)") is
     closer to the question than the sentence itself (1: the better of the two; 0: the
     statements are not read); the highlight stays the sentence."""
-    statement_relevance: bool = True
-    """Whether the statements count in ``relevance`` too (else in the ranking only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,11 +480,7 @@ class Searcher:
             + config.answer_type_bonus * typed
         )
         passage_w, sentence_w, lexical_w, late_w = config.relevance_weights
-        relevances = (
-            sentence_w * (similarities if config.statement_relevance else own)
-            + lexical_w * coverages
-            + late_w * late
-        )
+        relevances = sentence_w * similarities + lexical_w * coverages + late_w * late
         scored: list[ScoredPassage] = []
         for position, passage_id in enumerate(candidates):
             first, last = int(bounds[position]), int(bounds[position + 1])
