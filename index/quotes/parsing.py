@@ -32,6 +32,7 @@ from index.quotes.lemmas import MemoisedLemmatizer
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as DocSpan
 
     _Step = Callable[[Iterable[Doc]], Iterator[Doc]]
 
@@ -109,6 +110,12 @@ def release_default_parser() -> None:
 class ParsedParagraph:
     start: int
     doc: Doc
+    sentences: tuple[DocSpan, ...]
+    """``doc.sents``, worked out once (spaCy finds the boundaries again on every call)."""
+
+    @classmethod
+    def of(cls, start: int, doc: Doc) -> ParsedParagraph:
+        return cls(start, doc, tuple(doc.sents))
 
     def token_at(self, position: int) -> Token | None:
         """The token covering article offset ``position`` (or the next one)."""
@@ -214,7 +221,7 @@ def parse_articles(
             repeated.used(text, docs[text])
     return [
         ParsedArticle(
-            [ParsedParagraph(s.start, docs[t]) for s, t in zip(spans, article, strict=True)]
+            [ParsedParagraph.of(s.start, docs[t]) for s, t in zip(spans, article, strict=True)]
         )
         if spans
         else EMPTY
