@@ -28,6 +28,7 @@ from index.quotes.parsing import (
     ParsedArticle,
     Parser,
     ParseRequest,
+    RepeatedParagraphs,
     default_parser,
     parse_articles,
 )
@@ -87,22 +88,28 @@ def extract_quotes_of_articles(
     """:func:`extract_quotes` of each ``(text, paragraphs)``, in order.
 
     The articles' paragraphs are parsed :data:`ARTICLES_PER_PARSE` articles at a time,
-    in one parser call: one ``nlp.pipe`` call per article costs more.
+    in one parser call: one ``nlp.pipe`` call per article costs more. A paragraph that
+    several articles hold is parsed once (:class:`~index.quotes.parsing.RepeatedParagraphs`);
+    to know which, every article's layout is built first (a small fraction of the parse)
+    and built again when its batch comes, rather than kept.
     """
     parser = parser or default_parser()
+    requests = [_parse_request(build_layout(text, paragraphs)) for text, paragraphs in articles]
+    repeated = RepeatedParagraphs(requests)
     found: list[list[Quote]] = []
     for first in range(0, len(articles), ARTICLES_PER_PARSE):
         layouts = [
             build_layout(text, paragraphs)
             for text, paragraphs in articles[first : first + ARTICLES_PER_PARSE]
         ]
-        requests = [
-            ParseRequest(layout.text, layout.paragraphs, paragraphs_to_parse(layout))
-            for layout in layouts
-        ]
-        for layout, parsed in zip(layouts, parse_articles(requests, parser), strict=True):
+        batch = requests[first : first + ARTICLES_PER_PARSE]
+        for layout, parsed in zip(layouts, parse_articles(batch, parser, repeated), strict=True):
             found.append(attribute_in_layout(layout, locate_quotes(layout, parsed), parsed))
     return found
+
+
+def _parse_request(layout: Layout) -> ParseRequest:
+    return ParseRequest(layout.text, layout.paragraphs, paragraphs_to_parse(layout))
 
 
 def locate_quotes(layout: Layout, parsed: ParsedArticle = EMPTY) -> list[Quote]:

@@ -564,12 +564,15 @@ def _find_mentions(text: str, paragraphs: Sequence[Span], registry: Registry) ->
     names: list[tuple[str, int | None]] = [(p.name, i) for i, p in enumerate(registry.people)]
     names += [(form, None) for form in registry.short_forms]
     names.sort(key=lambda item: len(item[0]), reverse=True)
+    patterns = [(re.compile(rf"(?<![\w'’]){re.escape(n)}(?![\w])"), n, p) for n, p in names]
     taken = bytearray(len(text))
     found: list[NameMention] = []
     for paragraph in paragraphs:
         segment = text[paragraph.start : paragraph.end]
-        for name, person in names:
-            for match in re.finditer(rf"(?<![\w'’]){re.escape(name)}(?![\w])", segment):
+        for pattern, name, person in patterns:
+            if name not in segment:
+                continue
+            for match in pattern.finditer(segment):
                 start, end = paragraph.start + match.start(), paragraph.start + match.end()
                 if any(taken[start:end]):
                     continue

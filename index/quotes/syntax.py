@@ -63,7 +63,7 @@ def has_speech_verb(parsed: ParsedArticle, part: Span) -> bool:
     if paragraph is None:
         return False
     inside = _local_spans(paragraph, (part,))
-    sentences = _sentences(paragraph.doc, inside)
+    sentences = _sentences(paragraph, inside)
     return any(
         _is_speech_verb(t) or t.lower_ == "according"
         for sentence in sentences
@@ -105,10 +105,10 @@ def syntactic_cues(
     if paragraph is None:
         return []
     inside = _local_spans(paragraph, parts)
-    sentences = _sentences(paragraph.doc, inside)
+    sentences = _sentences(paragraph, inside)
     if not sentences:
         return []
-    following = _sentence_right_after(paragraph.doc, sentences[-1], inside)
+    following = _sentence_right_after(paragraph, sentences[-1], inside)
     before = [o.end for o in others if o.end <= parts[0].start]
     after = [o.start for o in others if o.start >= parts[-1].end]
     excluded = list(inside)
@@ -345,23 +345,23 @@ def _inside(token: Token, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start <= token.idx < end for start, end in spans)
 
 
-def _sentences(doc: Doc, inside: Sequence[tuple[int, int]]) -> list[DocSpan]:
+def _sentences(paragraph: ParsedParagraph, inside: Sequence[tuple[int, int]]) -> list[DocSpan]:
     """The sentences overlapping the quote (its first paragraph's parts)."""
     return [
         s
-        for s in doc.sents
+        for s in paragraph.sentences
         if any(s.start_char < end and start < s.end_char for start, end in inside)
     ]
 
 
 def _sentence_right_after(
-    doc: Doc, last: DocSpan, inside: Sequence[tuple[int, int]]
+    paragraph: ParsedParagraph, last: DocSpan, inside: Sequence[tuple[int, int]]
 ) -> DocSpan | None:
     """``"…?" he asked.`` split into two sentences: the short one right after the quote."""
     quote_end = max(end for _, end in inside)
     if last.end_char > quote_end + 1:
         return None
-    following = next((s for s in doc.sents if s.start_char >= last.end_char), None)
+    following = next((s for s in paragraph.sentences if s.start_char >= last.end_char), None)
     if following is None or following.start_char - quote_end > 2 or len(following) > 12:
         return None
     return following
@@ -388,7 +388,7 @@ def introducing_subject(
     parsed_paragraph = parsed.paragraph_at(paragraph.start)
     if parsed_paragraph is None:
         return None
-    sentences = list(parsed_paragraph.doc.sents)
+    sentences = parsed_paragraph.sentences
     if not sentences or (colon and not sentences[-1].text.rstrip().endswith(":")):
         return None
     last = sentences[-1]
@@ -409,7 +409,7 @@ def subject_of_sentence_before(parsed: ParsedArticle, position: int) -> Referenc
     if paragraph is None:
         return None
     local = position - paragraph.start
-    earlier = [s for s in paragraph.doc.sents if s.end_char <= local]
+    earlier = [s for s in paragraph.sentences if s.end_char <= local]
     if not earlier or any(mark in earlier[-1].text for mark in _MARKS):
         return None
     last = earlier[-1]
@@ -438,7 +438,7 @@ def people_before(
         if paragraph is None:
             break
         local = position - paragraph.start
-        for sentence in reversed(list(paragraph.doc.sents)):
+        for sentence in reversed(paragraph.sentences):
             if sentence.start_char >= local or len(found) >= sentences:
                 continue
             found.append(
