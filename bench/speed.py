@@ -1,6 +1,6 @@
 """Build and ask speed, each next to the bare model doing the same work.
 
-``python -m bench.speed [--articles N]`` prints, in one run:
+``python -m bench.speed [--articles N] [--corpus DIR ...]`` prints, in one run:
 
 * build: seconds and passages/s for a full build of a synthetic corpus, next to
   the bare model's ``encode`` throughput on the very same passage texts, as the
@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import tempfile
 import time
@@ -52,14 +53,29 @@ def bare_encode(
         embedder.model.encode(list(texts), batch_size=32, show_progress_bar=False)
 
 
+def copy_articles(sources: Sequence[Path], target: Path) -> None:
+    """The article files of ``sources`` (and their sidecars), together in ``target``."""
+    target.mkdir(parents=True)
+    for source in sources:
+        for path in sorted(source.iterdir()):
+            if path.is_file():
+                shutil.copyfile(path, target / path.name)
+
+
 def bench_build(
-    embedder: SentenceTransformerEmbedder, articles: int, rounds: int = 3
+    embedder: SentenceTransformerEmbedder,
+    articles: int,
+    rounds: int = 3,
+    sources: Sequence[Path] = (),
 ) -> dict[str, float]:
     """Builds and bare encodes (float32, bfloat16) of the same passages, alternating;
     medians of ``rounds``."""
     with tempfile.TemporaryDirectory() as tmp:
         corpus_dir = Path(tmp) / "corpus"
-        write_corpus(corpus_dir, articles)
+        if sources:
+            copy_articles(sources, corpus_dir)
+        else:
+            write_corpus(corpus_dir, articles)
         corpus = load_corpus(corpus_dir)
         cleaned = [(a, clean_article(a.text, a.title)) for a in corpus.articles]
         # warm the model and the parser once so no side pays first-call costs
@@ -89,6 +105,7 @@ def bench_build(
             extract_articles_quotes(cleaned)
             quotes.append(time.perf_counter() - started)
     n = len(texts)
+    articles = len(corpus.articles)
     build_seconds, bare_seconds = statistics.median(builds), statistics.median(bares)
     bare_bf16_seconds = statistics.median(bares_bf16)
     quote_seconds = statistics.median(quotes)
@@ -145,6 +162,14 @@ def bench_ask(embedder: SentenceTransformerEmbedder, rounds: int) -> dict[str, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=300, help="synthetic articles to build")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        default=[],
+        help="build these folders' real articles instead of synthetic ones (repeatable)",
+    )
+    parser.add_argument("--skip-ask", action="store_true", help="time the build only")
     parser.add_argument("--rounds", type=int, default=5, help="passes over the question set")
     parser.add_argument("--build-rounds", type=int, default=3, help="builds (and bare encodes)")
     parser.add_argument(
@@ -156,7 +181,7 @@ def main() -> None:
     args = parser.parse_args()
     precision: Precision = args.precision
     embedder = SentenceTransformerEmbedder(precision=precision)
-    build = bench_build(embedder, args.articles, args.build_rounds)
+    build = bench_build(embedder, args.articles, args.build_rounds, args.corpus)
     print(
         f"build in {build['precision']} (median of {build['rounds']:.0f}, alternating): "
         f"{build['passages']:.0f} passages from {build['articles']:.0f} articles in "
@@ -174,6 +199,8 @@ def main() -> None:
         f"{build['ratio_without_quotes']:.2f} (to bfloat16: "
         f"{build['ratio_bf16_without_quotes']:.2f})"
     )
+    if args.skip_ask:
+        return
     ask = bench_ask(embedder, args.rounds)
     print(
         f"ask (warm, {ask['questions']:.0f} questions): p50 {ask['ask_p50_ms']:.1f} ms, "
