@@ -155,12 +155,16 @@ class QuoteScores:
     speakers: Mapping[str, SpeakerScore]
     missed: tuple[GoldQuote, ...] = ()
     spurious: tuple[PredictedQuote, ...] = ()
-    wrong_speakers: tuple[SpeakerError, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     """Every matched quote whose speaker is scored (``name`` or ``coref``), right or wrong."""
     coref_checks: Mapping[str, SpeakerScore] = field(default_factory=dict)
     """Speaker accuracy on ``coref`` quotes by the gold's ``coref_check`` (``agrees`` /
     ``differs``): the silver label is the nearest person named before the quote, or not."""
+
+    @property
+    def wrong_speakers(self) -> tuple[SpeakerError, ...]:
+        """The attributions whose speaker misses the gold key, in gold order."""
+        return tuple(a for a in self.attributions if not speaker_is_right(a.got, a.gold.key))
 
     @property
     def recall(self) -> float:
@@ -372,7 +376,6 @@ def score_quotes(predicted: Sequence[PredictedQuote], gold: Sequence[GoldQuote])
     scored = [i for i, p in enumerate(predicted) if is_scored(p)]
     counts: dict[str, list[int]] = {kind: [0, 0] for kind in RESOLUTIONS}
     checks: dict[str, list[int]] = {}
-    wrong: list[SpeakerError] = []
     attributions: list[Attribution] = []
     for i, j in sorted(pairs, key=lambda pair: pair[1]):
         item = gold[j]
@@ -386,8 +389,6 @@ def score_quotes(predicted: Sequence[PredictedQuote], gold: Sequence[GoldQuote])
             check = checks.setdefault(item.coref_check, [0, 0])
             check[0] += 1
             check[1] += right
-        if not right:
-            wrong.append(SpeakerError(item, predicted[i].speaker))
     return QuoteScores(
         gold=len(gold),
         predicted=len(scored),
@@ -396,7 +397,6 @@ def score_quotes(predicted: Sequence[PredictedQuote], gold: Sequence[GoldQuote])
         speakers={kind: SpeakerScore(n, right) for kind, (n, right) in counts.items()},
         missed=tuple(g for j, g in enumerate(gold) if j not in matched_g),
         spurious=tuple(predicted[i] for i in scored if i not in matched_p),
-        wrong_speakers=tuple(wrong),
         attributions=tuple(attributions),
         coref_checks={
             check: SpeakerScore(n, right) for check, (n, right) in sorted(checks.items())
