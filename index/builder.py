@@ -311,8 +311,7 @@ def _embed_fresh(
     # lengths waste no time on padding; results are put back in article order
     order = sorted(range(len(all_chunks)), key=lambda i: len(all_chunks[i].text))
     stacked = np.empty((len(all_chunks), embedder.dimension), np.float32)
-    sentence_offsets = np.zeros(len(all_chunks) + 1, dtype=np.int64)
-    np.cumsum([len(c.sentence_ranges) for c in all_chunks], out=sentence_offsets[1:])
+    sentence_offsets = row_offsets([len(c.sentence_ranges) for c in all_chunks])
     sentences = np.empty((int(sentence_offsets[-1]), embedder.dimension), np.float32)
     sentence_tokens: list[tuple[RowBlock, ...]] = [()] * len(all_chunks)
     for start in range(0, len(order), EMBED_BATCH):
@@ -378,6 +377,14 @@ def _embed_fresh(
         quote_row += m
         statement_row += s
     return results
+
+
+def row_offsets(lengths: Sequence[int]) -> npt.NDArray[np.int64]:
+    """Where each of consecutive blocks of ``lengths`` rows starts, and the total at the
+    end: block ``i`` is rows ``offsets[i]:offsets[i + 1]``."""
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
 
 
 def chunk_statements(chunks: Sequence[Chunk]) -> tuple[tuple[str, ...], ...]:
@@ -461,16 +468,13 @@ def _assemble(
     passage_vectors = joined_rows([p.passage_vectors for p in parts], dimension, np.float32)
     sentence_blocks = [v for p in parts for v in p.sentence_vectors]
     sentence_vectors = joined_rows(sentence_blocks, dimension, np.float32)
-    offsets = np.zeros(len(passages) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(v) for v in sentence_blocks])
+    offsets = row_offsets([len(v) for v in sentence_blocks])
     quote_vectors = joined_rows([p.quote_vectors for p in parts], dimension, np.float32)
     part_blocks = [v for p in parts for v in p.quote_parts]
     quote_part_vectors = joined_rows(part_blocks, dimension, np.float32)
-    part_offsets = np.zeros(len(quotes) + 1, dtype=np.int64)
-    part_offsets[1:] = np.cumsum([len(v) for v in part_blocks]) if part_blocks else 0
+    part_offsets = row_offsets([len(v) for v in part_blocks])
     token_blocks = [t for p in parts for per_passage in p.sentence_tokens for t in per_passage]
-    token_offsets = np.zeros(len(token_blocks) + 1, dtype=np.int64)
-    token_offsets[1:] = np.cumsum([len(t) for t in token_blocks]) if token_blocks else 0
+    token_offsets = row_offsets([len(t) for t in token_blocks])
     token_vectors = (
         write_rows_npy(
             workspace / TOKENS_FILE,
@@ -483,8 +487,7 @@ def _assemble(
         else joined_rows([_in_memory(t) for t in token_blocks], dimension, np.int8)
     )
     statement_rows = [per_row for p in parts for per_row in p.statements]
-    statement_offsets = np.zeros(len(statement_rows) + 1, dtype=np.int64)
-    statement_offsets[1:] = np.cumsum([len(r) for r in statement_rows]) if statement_rows else 0
+    statement_offsets = row_offsets([len(r) for r in statement_rows])
     statement_vectors = joined_rows([p.statement_vectors for p in parts], dimension, np.float32)
     faiss_index = make_index(passage_vectors)
     articles = tuple(p.record for p in parts)
