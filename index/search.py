@@ -30,7 +30,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -346,10 +346,7 @@ class Searcher:
 
     def _row_tokens(self, rows: npt.NDArray[np.int64]) -> Vectors:
         """The stored content-token vectors of the sentence ``rows``, in row order, as floats."""
-        offsets = self.snapshot.token_offsets
-        index = np.concatenate(
-            [np.arange(offsets[r], offsets[r + 1]) for r in rows] or [np.zeros(0, np.int64)]
-        )
+        index = block_rows(self.snapshot.token_offsets, rows)
         return dequantise(np.asarray(self.snapshot.token_vectors[index]))
 
     def _title_words(self, article_id: str) -> HeldTerms:
@@ -514,7 +511,7 @@ class Searcher:
         has = np.flatnonzero(counts)
         if not len(has):
             return best
-        index = np.concatenate([np.arange(offsets[rows[i]], offsets[rows[i] + 1]) for i in has])
+        index = block_rows(offsets, rows[has])
         cosines = self.snapshot.statement_vectors[index] @ query
         best[has] = np.maximum.reduceat(cosines, np.concatenate([[0], np.cumsum(counts[has])[:-1]]))
         return best
@@ -596,6 +593,14 @@ class Searcher:
             sources=tuple(sources),
             passage_ids=tuple(ids),
         )
+
+
+def block_rows(offsets: npt.NDArray[np.int64], rows: Iterable[int]) -> npt.NDArray[np.int64]:
+    """The rows of the blocks ``rows``, in order, where block ``r`` is rows
+    ``offsets[r]:offsets[r + 1]`` (a sentence's tokens or statements)."""
+    return np.concatenate(
+        [np.arange(offsets[r], offsets[r + 1]) for r in rows] or [np.zeros(0, np.int64)]
+    )
 
 
 def coverage(
