@@ -107,7 +107,6 @@ _CASTING: Final = re.compile(
     re.IGNORECASE,
 )
 _DETERMINERS: Final = frozenset({"his", "her", "their", "its", "my", "our", "your", "a", "an"})
-_QUOTE_MARKS: Final = '"“”'
 _PRONOUN_GENDER: Final[dict[str, Gender]] = {
     "he": "male",
     "his": "male",
@@ -168,9 +167,7 @@ def find_people(sentences: Sequence[str]) -> dict[str, Person]:
     roles: dict[str, set[str]] = {}
     for sentence in sentences:
         for match in _NAME.finditer(sentence):
-            words = match.group().split()
-            while words and words[0].lower() in NON_NAME_WORDS:
-                words = words[1:]
+            words = _without_leading_non_names(match.group().split())
             titles = []
             while words and words[0].lower() in ROLE_FAMILIES:
                 titles.append(words.pop(0).lower())
@@ -226,10 +223,14 @@ def _name(words: Sequence[str]) -> str | None:
 def _trimmed(run: str) -> str | None:
     """The run of capitalised words without a leading non-name word ("The", "When"), or
     None when what is left is no name of two to four words."""
-    words = run.split()
+    return _name(_without_leading_non_names(run.split()))
+
+
+def _without_leading_non_names(words: list[str]) -> list[str]:
+    """The words from the first that is no non-name word ("The", "When") on."""
     while words and words[0].lower() in NON_NAME_WORDS:
         words = words[1:]
-    return _name(words)
+    return words
 
 
 def _role_families(phrase: str) -> set[str]:
