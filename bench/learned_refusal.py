@@ -386,6 +386,7 @@ def report(questions: Sequence[LabelledQuestion], repeats: int, shuffles: int) -
         "answerable with the answer first / in the passages shown: "
         f"{sum(q.hit1 for q in questions)} / {sum(q.hit3 for q in questions)}",
         f"rules: {base.versus(base)}",
+        *uncovered_report(questions, base),
         "",
         *sweep_report(questions, base, repeats),
         "",
@@ -396,6 +397,17 @@ def report(questions: Sequence[LabelledQuestion], repeats: int, shuffles: int) -
 
 
 KINDS = ("answerable", "unanswerable", "off-topic")
+
+
+def uncovered_report(questions: Sequence[LabelledQuestion], base: Outcome) -> list[str]:
+    """The rules with a lower uncovered limit (in sample): what most of a model's gain is."""
+    rules = np.array([bool(q.features.rules_refuse) for q in questions])
+    uncovered = np.array([q.features.uncovered for q in questions])
+    return [
+        f"rules, uncovered limit {limit} (in sample): "
+        f"{Outcome.of(questions, rules | (uncovered >= limit)).versus(base)}"
+        for limit in (0.1, 0.2, 0.3)
+    ]
 
 
 def sweep_report(questions: Sequence[LabelledQuestion], base: Outcome, repeats: int) -> list[str]:
