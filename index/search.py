@@ -90,7 +90,9 @@ class SearchConfig:
     relevance_weights: tuple[float, float, float, float] = (0.35, 0.45, 0.2, 0.15)
     """Passage, sentence, coverage and late-interaction weights of ``relevance``, the blend
     the no-answer threshold was calibrated on; ranking uses the weights above,
-    calibrated on the seed and real-news dev questions (``index/evaldata/realnews``)."""
+    calibrated on the seed and real-news dev questions (``index/evaldata/realnews``). Blends
+    learned from those questions and judged out of fold (``bench/learned_blend.py``) gained
+    at most 2-4 of 167 at top-1: not adopted (see the realnews README)."""
     answer_type_bonus: float = 0.1
     """Added when a sentence holds the kind of answer the question asks for: it helps
     rank and highlight, but never makes an irrelevant passage an answer."""
