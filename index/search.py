@@ -90,7 +90,9 @@ class SearchConfig:
     relevance_weights: tuple[float, float, float, float] = (0.35, 0.45, 0.2, 0.15)
     """Passage, sentence, coverage and late-interaction weights of ``relevance``, the blend
     the no-answer threshold was calibrated on; ranking uses the weights above,
-    calibrated on the seed and real-news dev questions (``index/evaldata/realnews``)."""
+    calibrated on the seed and real-news dev questions (``index/evaldata/realnews``). Blends
+    learned from those questions and judged out of fold (``bench/learned_blend.py``) gained
+    at most 2-4 of 167 at top-1: not adopted (see the realnews README)."""
     answer_type_bonus: float = 0.1
     """Added when a sentence holds the kind of answer the question asks for: it helps
     rank and highlight, but never makes an irrelevant passage an answer."""
@@ -136,6 +138,40 @@ class ScoredPassage:
     sentence: int
     """Index of the highlight sentence within the passage."""
     sentence_vector: npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RankingInputs:
+    """What the ranking blends for one question: one entry per candidate passage, and one
+    per sentence of theirs (candidate ``i``'s sentences are ``bounds[i]:bounds[i + 1]``)."""
+
+    passage_ids: npt.NDArray[np.int64]
+    """The candidate passages, by id (ascending)."""
+    bounds: npt.NDArray[np.int64]
+    rows: npt.NDArray[np.int64]
+    """Each sentence's row in the snapshot's sentence arrays."""
+    passage_similarity: npt.NDArray[np.float64]
+    """The passage vector's cosine with the question."""
+    passage_bm25: npt.NDArray[np.float64]
+    """The passage's BM25 score over the best candidate's (0..1)."""
+    passage_late: npt.NDArray[np.float64]
+    """The passage's late interaction as a whole, minus ``SearchConfig.late_center``."""
+    dense_rank: npt.NDArray[np.int64]
+    """The passage's place in the dense list (0: nearest; ``candidates``: only BM25 found it)."""
+    similarity: npt.NDArray[np.float64]
+    """The sentence's cosine with the question, with its best statement's gain."""
+    coverage: npt.NDArray[np.float64]
+    """The share of the question's term weight (idf) the sentence holds."""
+    coverage_in_context: npt.NDArray[np.float64]
+    """The same, the article's title words counting as the sentence's."""
+    late: npt.NDArray[np.float64]
+    """The sentence's late interaction (MaxSim) minus ``SearchConfig.late_center``."""
+    typed: npt.NDArray[np.float64]
+    """1 when the sentence offers the kind of answer the question asks for, else 0."""
+
+    def per_sentence(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """A per-passage array repeated for each of the passage's sentences."""
+        return np.repeat(values, np.diff(self.bounds))
 
 
 class Searcher:
@@ -391,10 +427,22 @@ class Searcher:
     ) -> list[ScoredPassage]:
         """Every candidate passage, scored and sorted best first; ``kind`` is the kind of
         answer the question asks for (:func:`question_type`)."""
+        inputs = self.ranking_inputs(question, vector, tokens, kind)
+        return self._score_all(inputs) if inputs is not None else []
+
+    def ranking_inputs(
+        self,
+        question: str,
+        vector: npt.NDArray[np.float32],
+        tokens: Vectors | None = None,
+        kind: AnswerType | None = None,
+    ) -> RankingInputs | None:
+        """What :meth:`rank` blends, for every sentence of every candidate passage (``None``
+        for an empty index): read-only, for studying the blend (``bench/learned_blend.py``)."""
         snapshot = self.snapshot
         count = len(snapshot.passages)
         if count == 0:
-            return []
+            return None
         config = self.config
         query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
         take = min(config.candidates, count)
@@ -402,6 +450,7 @@ class Searcher:
         dense = {
             int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0
         }
+        dense_order = list(dense)
         terms = tokenize(question)
         lexical_ids: list[int] = []
         bm25 = np.zeros(count, dtype=np.float32)
@@ -409,33 +458,43 @@ class Searcher:
             bm25 = snapshot.bm25.scores(terms)
             top = np.argsort(-bm25)[:take]
             lexical_ids = [int(i) for i in top if bm25[i] > 0]
-        candidates = set(dense) | set(lexical_ids)
+        candidates = sorted(set(dense) | set(lexical_ids))
         best_bm25 = max((float(bm25[i]) for i in candidates), default=0.0)
-        lexical = {i: float(bm25[i]) / best_bm25 if best_bm25 > 0 else 0.0 for i in candidates}
         missing = [i for i in candidates if i not in dense]
         if missing:
             vectors = snapshot.passage_vectors(missing)
             for i, row in zip(missing, vectors @ query[0], strict=True):
                 dense[i] = float(row)
         weights = {t: snapshot.bm25.term_idf(t) for t in set(terms)}
-        return self._score_all(
-            sorted(candidates), dense, lexical, query[0], weights, kind=kind, query_tokens=tokens
+        rank_of = {passage_id: rank for rank, passage_id in enumerate(dense_order)}
+        return self._inputs(
+            candidates,
+            query[0],
+            weights,
+            passage_similarity=np.array([dense[i] for i in candidates]),
+            passage_bm25=np.array(
+                [float(bm25[i]) / best_bm25 if best_bm25 > 0 else 0.0 for i in candidates]
+            ),
+            dense_rank=np.array([rank_of.get(i, take) for i in candidates], dtype=np.int64),
+            kind=kind,
+            query_tokens=tokens,
         )
 
-    def _score_all(
+    def _inputs(
         self,
         candidates: list[int],
-        passage_similarity: dict[int, float],
-        passage_bm25: dict[int, float],
         query: npt.NDArray[np.float32],
         term_weights: dict[str, float],
         *,
+        passage_similarity: npt.NDArray[np.float64],
+        passage_bm25: npt.NDArray[np.float64],
+        dense_rank: npt.NDArray[np.int64],
         kind: AnswerType | None,
         query_tokens: Vectors | None = None,
-    ) -> list[ScoredPassage]:
-        """Score every sentence of every candidate at once; each passage by its best one,
-        its own similarity, its BM25 score (over the best candidate's: 0..1) and its
-        passage-level MaxSim."""
+    ) -> RankingInputs:
+        """Every sentence of every candidate at once: its meaning, words, late interaction
+        and answer kind; each passage's own similarity, BM25 score (over the best
+        candidate's: 0..1) and passage-level MaxSim."""
         snapshot = self.snapshot
         config = self.config
         offsets = snapshot.sentence_offsets
@@ -456,10 +515,6 @@ class Searcher:
             for position, c in enumerate(candidates)
             for _ in range(int(bounds[position + 1] - bounds[position]))
         ]
-        coverages = coverage(term_weights, sentence_terms)
-        # ranking reads a sentence in its article: the title's words are its context too
-        # ("the submersible" in a story titled "Titan"); relevance judges it alone
-        coverages_in_context = coverage(term_weights, sentence_terms, titles)
         typed = np.array(
             [1.0 if kind in self._facts(int(row)).answer_kinds else 0.0 for row in rows]
         )
@@ -470,33 +525,55 @@ class Searcher:
             matches = self._token_matches(rows, query_tokens)
             late = maxsim(matches) - config.late_center
             passage_late = passage_maxsim(matches, bounds) - config.late_center
+        return RankingInputs(
+            passage_ids=np.array(candidates, dtype=np.int64),
+            bounds=bounds,
+            rows=rows,
+            passage_similarity=passage_similarity,
+            passage_bm25=passage_bm25,
+            passage_late=passage_late,
+            dense_rank=dense_rank,
+            similarity=similarities,
+            coverage=coverage(term_weights, sentence_terms),
+            # ranking reads a sentence in its article: the title's words are its context
+            # too ("the submersible" in a story titled "Titan"); relevance judges it alone
+            coverage_in_context=coverage(term_weights, sentence_terms, titles),
+            late=late,
+            typed=typed,
+        )
+
+    def _score_all(self, inputs: RankingInputs) -> list[ScoredPassage]:
+        """Each passage scored by its best sentence, its own similarity, its BM25 score and
+        its passage-level MaxSim (the ranking blend), and by its relevance."""
+        config = self.config
+        similarities, late = inputs.similarity, inputs.late
         sentence_scores = (
             config.sentence_weight * similarities
-            + config.lexical_weight * coverages_in_context
+            + config.lexical_weight * inputs.coverage_in_context
             + config.late_weight * late
-            + config.answer_type_bonus * typed
+            + config.answer_type_bonus * inputs.typed
         )
         passage_w, sentence_w, lexical_w, late_w = config.relevance_weights
-        relevances = sentence_w * similarities + lexical_w * coverages + late_w * late
+        relevances = sentence_w * similarities + lexical_w * inputs.coverage + late_w * late
+        bounds = inputs.bounds
         scored: list[ScoredPassage] = []
-        for position, passage_id in enumerate(candidates):
+        for position, passage_id in enumerate(inputs.passage_ids.tolist()):
             first, last = int(bounds[position]), int(bounds[position + 1])
             if first == last:
                 continue
             best = int(np.argmax(sentence_scores[first:last]))
             best_row = first + best
+            similarity = float(inputs.passage_similarity[position])
             score = (
-                config.passage_weight * passage_similarity[passage_id]
-                + config.passage_late_weight * float(passage_late[position])
-                + config.bm25_weight * passage_bm25[passage_id]
+                config.passage_weight * similarity
+                + config.passage_late_weight * float(inputs.passage_late[position])
+                + config.bm25_weight * float(inputs.passage_bm25[position])
                 + float(sentence_scores[best_row])
             )
             # the bonus may make a less relevant sentence the highlight; the passage is
             # still as relevant as its most relevant sentence by meaning and words
-            relevance = passage_w * passage_similarity[passage_id] + float(
-                relevances[first:last].max()
-            )
-            vector = snapshot.sentence_vectors[rows[best_row]]
+            relevance = passage_w * similarity + float(relevances[first:last].max())
+            vector = self.snapshot.sentence_vectors[inputs.rows[best_row]]
             scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
