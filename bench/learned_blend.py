@@ -47,6 +47,7 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
 
 from index.answer_types import question_type
+from index.blocks import block_rows, row_offsets
 from index.evaluation import (
     REALNEWS,
     SEED_EXTRA_QUESTIONS,
@@ -341,15 +342,6 @@ def _feature_rows(
     return np.column_stack([columns[name] for name in FEATURES])
 
 
-def _relevant(config: SearchConfig, inputs: RankingInputs) -> npt.NDArray[np.bool_]:
-    """Per candidate passage: whether its relevance clears the no-answer threshold."""
-    passage_w, sentence_w, lexical_w, late_w = config.relevance_weights
-    sentences = sentence_w * inputs.similarity + lexical_w * inputs.coverage
-    sentences = sentences + late_w * inputs.late
-    best = np.maximum.reduceat(sentences, inputs.bounds[:-1])
-    return np.asarray(passage_w * inputs.passage_similarity + best >= config.answer_threshold)
-
-
 def collect(
     service: CorpusService,
     paths: Sequence[Path],
@@ -371,15 +363,12 @@ def collect(
                 text, encoding.vector, encoding.tokens, question_type(text)
             )
             assert inputs is not None
-            keep = _relevant(searcher.config, inputs) & (np.diff(inputs.bounds) > 0)
+            relevant = inputs.relevances(searcher.config) >= searcher.config.answer_threshold
+            keep = relevant & (np.diff(inputs.bounds) > 0)
             features = _feature_rows(searcher, inputs, places)
             chosen = np.flatnonzero(keep)
-            row_index = np.concatenate(
-                [np.arange(inputs.bounds[i], inputs.bounds[i + 1]) for i in chosen]
-                or [np.zeros(0, np.int64)]
-            )
-            lengths = np.diff(inputs.bounds)[chosen]
-            bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+            row_index = block_rows(inputs.bounds, chosen)
+            bounds = row_offsets(np.diff(inputs.bounds)[chosen].tolist())
             passages = [searcher.snapshot.passages[int(inputs.passage_ids[i])] for i in chosen]
             sentences = [searcher._sentence_text(int(inputs.rows[r])) for r in row_index]
             spans = [_norm(a) for a in case.answers]

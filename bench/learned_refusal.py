@@ -43,6 +43,7 @@ from index.evaluation import (
     REALNEWS,
     SEED_EXTRA_QUESTIONS,
     SEED_QUESTIONS,
+    _temporary_service,
     contains_answer,
     load_retrieval_cases,
 )
@@ -83,27 +84,21 @@ class LabelledQuestion:
 def collect(settings: IndexSettings) -> list[LabelledQuestion]:
     """Search every tuning question on an index of its set's articles."""
     found: list[LabelledQuestion] = []
+    template = CorpusService(settings)  # one embedding model for every set's index
     services: dict[Path, CorpusService] = {}
     with tempfile.TemporaryDirectory(prefix="learned-refusal-") as tmp:
         try:
             for set_name, articles, questions in TUNING_SETS:
                 service = services.get(articles)
                 if service is None:
-                    service = _service(settings, articles, Path(tmp) / f"index{len(services)}")
+                    index_dir = Path(tmp) / f"index{len(services)}"
+                    service, _ = _temporary_service(template, articles, index_dir)
                     services[articles] = service
                 found += _describe_set(service, set_name, questions)
         finally:
             for service in services.values():
                 service.close()
     return found
-
-
-def _service(settings: IndexSettings, articles: Path, index_dir: Path) -> CorpusService:
-    service = CorpusService(
-        settings.model_copy(update={"seeds_dir": articles, "index_dir": index_dir})
-    )
-    service.reindex()
-    return service
 
 
 def _describe_set(service: CorpusService, set_name: str, path: Path) -> list[LabelledQuestion]:

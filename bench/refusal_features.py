@@ -8,7 +8,6 @@ words are matched in them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
@@ -16,11 +15,11 @@ import numpy as np
 from index.answer_types import AnswerType, kind_names, question_type, refusal_kind
 from index.answerability import (
     QuestionWord,
-    counted_words,
     held,
     missing_numbers,
     question_words,
 )
+from index.blocks import block_rows
 from index.embedding import QueryEncoding
 from index.late_interaction import maxsim
 from index.lexical import tokenize
@@ -160,25 +159,23 @@ def _features(
     second = scored[1] if len(scored) > 1 else None
     top_row = searcher._sentence_row(top)
     offsets = snapshot.sentence_offsets
-    passage_rows = np.arange(offsets[top.passage_id], offsets[top.passage_id + 1])
+    passage_rows = block_rows(offsets, [top.passage_id])
     best = scored[: config.coverage_passages]
-    context_rows = np.concatenate(
-        [np.arange(offsets[s.passage_id], offsets[s.passage_id + 1]) for s in best]
-    )
+    context_rows = block_rows(offsets, (s.passage_id for s in best))
     present = searcher._present_terms(best)
     sentence_terms = searcher._facts(top_row).terms
     passage_terms = {t for row in passage_rows for t in searcher._facts(int(row)).terms}
-    sentence_words = passage_words = context_words = _words(token_words, None, weights)
+    sentence_words = passage_words = context_words = question_words(token_words, None, weights)
     sentence_maxsim = passage_maxsim = 0.0
     if has_tokens and tokens is not None:
         matches = searcher._token_matches(np.array([top_row], dtype=np.int64), tokens)
         sentence_maxsim = float(maxsim(matches)[0])
-        sentence_words = _words(token_words, matches[:, 0], weights)
+        sentence_words = question_words(token_words, matches[:, 0], weights)
         passage_best = searcher._best_token_similarities(passage_rows, tokens)
-        passage_words = _words(token_words, passage_best, weights)
+        passage_words = question_words(token_words, passage_best, weights)
         if passage_best is not None:
             passage_maxsim = float(np.mean(passage_best))
-        context_words = _words(
+        context_words = question_words(
             token_words, searcher._best_token_similarities(context_rows, tokens), weights
         )
     total = sum(w.weight for w in sentence_words) or 1.0
@@ -211,20 +208,20 @@ def _features(
         asks_specific=float(required is not None),
         kind_missing=float(
             required is not None
-            and not _offered(
-                searcher, question, required=required, scored=scored, terms=terms, encoding=encoding
+            and not searcher._offered(
+                required,
+                [s for s in scored if s.relevance >= config.answer_threshold],
+                top.score - config.secondary_margin,
+                question,
+                terms,
+                tokens=tokens,
+                token_words=token_words,
             )
         ),
         uncovered=searcher._uncovered(terms, best, set(present), tokens, token_words),
         numbers_missing=float(bool(missing_numbers(terms, numbers_present))),
         rules_refuse=float(refused),
     )
-
-
-def _words(
-    token_words: Sequence[str], similarities: np.ndarray | None, weights: dict[str, float]
-) -> list[QuestionWord]:
-    return question_words(token_words, similarities, weights)
 
 
 def _share(
@@ -251,35 +248,6 @@ def _weakest(
     if not scored:
         return 1.0, None
     return min(scored, key=lambda pair: pair[0])
-
-
-def _offered(
-    searcher: Searcher,
-    question: str,
-    *,
-    required: AnswerType,
-    scored: list[ScoredPassage],
-    terms: list[str],
-    encoding: QueryEncoding,
-) -> bool:
-    """The rules' answer-kind check, as ``search_vector`` makes it."""
-    config = searcher.config
-    floor = scored[0].score - config.secondary_margin
-    relevant = [
-        s
-        for s in scored
-        if s.relevance >= config.answer_threshold
-        and s.score >= floor
-        and searcher._states_numbers(terms, [s])
-    ]
-    return searcher._offered(
-        required,
-        relevant,
-        terms,
-        counted=counted_words(question) if required is AnswerType.COUNT else (),
-        tokens=encoding.tokens,
-        token_words=encoding.token_words,
-    )
 
 
 def _empty(

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.articles import LoadedCorpus
+from index.blocks import row_offsets
 from index.chunking import Chunk, chunk_paragraphs
 from index.cleaning import CleanedArticle, clean_article
 from index.embedding import Embedder, TokenVectors, Vectors
@@ -377,14 +378,6 @@ def _embed_fresh(
         quote_row += m
         statement_row += s
     return results
-
-
-def row_offsets(lengths: Sequence[int]) -> npt.NDArray[np.int64]:
-    """Where each of consecutive blocks of ``lengths`` rows starts, and the total at the
-    end: block ``i`` is rows ``offsets[i]:offsets[i + 1]``."""
-    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    return offsets
 
 
 def chunk_statements(chunks: Sequence[Chunk]) -> tuple[tuple[str, ...], ...]:

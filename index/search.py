@@ -30,8 +30,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,7 @@ from index.answerability import (
     question_words,
     uncovered_share,
 )
+from index.blocks import block_rows, row_offsets
 from index.conflicts import Answer, find_conflict
 from index.embedding import Embedder, Vectors, dequantise, encode_with_tokens
 from index.late_interaction import Floats, maxsim, passage_maxsim, token_matches
@@ -158,8 +160,9 @@ class RankingInputs:
     """The passage's late interaction as a whole, minus ``SearchConfig.late_center``."""
     dense_rank: npt.NDArray[np.int64]
     """The passage's place in the dense list (0: nearest; ``candidates``: only BM25 found it)."""
-    similarity: npt.NDArray[np.float64]
-    """The sentence's cosine with the question, with its best statement's gain."""
+    similarity: npt.NDArray[np.floating[Any]]
+    """The sentence's cosine with the question, with its best statement's gain (float32
+    when no statement weighs, as the stored vectors are)."""
     coverage: npt.NDArray[np.float64]
     """The share of the question's term weight (idf) the sentence holds."""
     coverage_in_context: npt.NDArray[np.float64]
@@ -168,6 +171,16 @@ class RankingInputs:
     """The sentence's late interaction (MaxSim) minus ``SearchConfig.late_center``."""
     typed: npt.NDArray[np.float64]
     """1 when the sentence offers the kind of answer the question asks for, else 0."""
+
+    def relevances(self, config: SearchConfig) -> npt.NDArray[np.float64]:
+        """Each candidate's relevance, the blend the no-answer threshold judges: its own
+        similarity and its most relevant sentence's meaning, words (the title apart) and late
+        interaction (meaningless for a candidate without sentences)."""
+        passage_w, sentence_w, lexical_w, late_w = config.relevance_weights
+        sentences = sentence_w * self.similarity + lexical_w * self.coverage + late_w * self.late
+        # -inf closes the last block when it is empty (reduceat needs its starts in range)
+        best = np.maximum.reduceat(np.append(sentences, -np.inf), self.bounds[:-1])
+        return np.asarray(passage_w * self.passage_similarity + best, dtype=np.float64)
 
     def per_sentence(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """A per-passage array repeated for each of the passage's sentences."""
@@ -224,12 +237,7 @@ class Searcher:
         frame = kind_names(kind)
         terms = [term for term in tokenize(question) if term not in frame]
         offered = required is None or self._offered(
-            required,
-            [s for s in relevant if s.score >= floor and self._states_numbers(terms, [s])],
-            terms,
-            counted=counted_words(question) if required is AnswerType.COUNT else (),
-            tokens=tokens,
-            token_words=token_words,
+            required, relevant, floor, question, terms, tokens=tokens, token_words=token_words
         )
         if not offered or self._unanswerable(terms, scored, tokens, token_words):
             return SearchResult(
@@ -264,22 +272,26 @@ class Searcher:
         self,
         kind: AnswerType,
         relevant: list[ScoredPassage],
+        floor: float,
+        question: str,
         terms: Sequence[str],
         *,
-        counted: Sequence[str],
         tokens: Vectors | None,
         token_words: Sequence[str],
     ) -> bool:
-        """Whether a sentence of the relevant candidates holds the kind of answer asked; for
-        a count, one that also holds one of the words naming what is counted (``counted``,
-        a word held as well when one of its tokens is close to one of the sentence's): "How
-        many acres burned?" is no question "2,700 structures were destroyed" answers.
-        Without the question's token vectors, the kind alone counts."""
+        """Whether a sentence of the relevant candidates scoring at least ``floor`` and
+        stating every number the question names holds the kind of answer asked; for a
+        count, one that also holds one of the words naming what is counted (a word held as
+        well when one of its tokens is close to one of the sentence's): "How many acres
+        burned?" is no question "2,700 structures were destroyed" answers. Without the
+        question's token vectors, the kind alone counts."""
         snapshot = self.snapshot
         offsets = snapshot.sentence_offsets
+        counted = counted_words(question) if kind is AnswerType.COUNT else ()
         offering = [
             row
             for s in relevant
+            if s.score >= floor and self._states_numbers(terms, [s])
             for row in range(int(offsets[s.passage_id]), int(offsets[s.passage_id + 1]))
             if kind in self._facts(row).answer_kinds
         ]
@@ -335,10 +347,7 @@ class Searcher:
         if tokens is None or not len(tokens) or len(token_words) != len(tokens) or not best:
             return 0.0
         snapshot = self.snapshot
-        offsets = snapshot.sentence_offsets
-        rows = np.concatenate(
-            [np.arange(offsets[s.passage_id], offsets[s.passage_id + 1]) for s in best]
-        )
+        rows = block_rows(snapshot.sentence_offsets, (s.passage_id for s in best))
         weights = {t: snapshot.bm25.term_idf(t) for t in set(terms)}
         words = question_words(token_words, self._best_token_similarities(rows, tokens), weights)
         return uncovered_share(words, present, self.config.word_similarity)
@@ -498,12 +507,9 @@ class Searcher:
         snapshot = self.snapshot
         config = self.config
         offsets = snapshot.sentence_offsets
-        rows = np.concatenate(
-            [np.arange(offsets[c], offsets[c + 1], dtype=np.int64) for c in candidates]
-        )
+        rows = block_rows(offsets, candidates)
         # candidate i's sentences are rows[bounds[i]:bounds[i + 1]]
-        bounds = np.zeros(len(candidates) + 1, dtype=np.int64)
-        bounds[1:] = np.cumsum([offsets[c + 1] - offsets[c] for c in candidates])
+        bounds = row_offsets([int(offsets[c + 1] - offsets[c]) for c in candidates])
         own = snapshot.sentence_vectors[rows] @ query if len(rows) else np.zeros(0)
         similarities = own
         if config.statement_weight:
@@ -553,8 +559,7 @@ class Searcher:
             + config.late_weight * late
             + config.answer_type_bonus * inputs.typed
         )
-        passage_w, sentence_w, lexical_w, late_w = config.relevance_weights
-        relevances = sentence_w * similarities + lexical_w * inputs.coverage + late_w * late
+        relevances = inputs.relevances(config)
         bounds = inputs.bounds
         scored: list[ScoredPassage] = []
         for position, passage_id in enumerate(inputs.passage_ids.tolist()):
@@ -572,7 +577,7 @@ class Searcher:
             )
             # the bonus may make a less relevant sentence the highlight; the passage is
             # still as relevant as its most relevant sentence by meaning and words
-            relevance = passage_w * similarity + float(relevances[first:last].max())
+            relevance = float(relevances[position])
             vector = self.snapshot.sentence_vectors[inputs.rows[best_row]]
             scored.append(ScoredPassage(passage_id, score, relevance, best, vector))
         scored.sort(key=lambda s: s.score, reverse=True)
@@ -670,14 +675,6 @@ class Searcher:
             sources=tuple(sources),
             passage_ids=tuple(ids),
         )
-
-
-def block_rows(offsets: npt.NDArray[np.int64], rows: Iterable[int]) -> npt.NDArray[np.int64]:
-    """The rows of the blocks ``rows``, in order, where block ``r`` is rows
-    ``offsets[r]:offsets[r + 1]`` (a sentence's tokens or statements)."""
-    return np.concatenate(
-        [np.arange(offsets[r], offsets[r + 1]) for r in rows] or [np.zeros(0, np.int64)]
-    )
 
 
 def coverage(
